@@ -4,3 +4,4 @@ export * from './policy/model.js';
 export * from './policy/findings.js';
 export * from './policy/read.js';
 export * from './engine/types.js';
+export * from './policy/validate.js';
