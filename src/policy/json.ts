@@ -260,3 +260,37 @@ export function toPlain(node: JsonNode): unknown {
       return node.value;
   }
 }
+
+/**
+ * Finds the node at a JSON Pointer (RFC 6901, as Ajv reports `instancePath`), or the
+ * deepest node on the way, so a schema error can be given a line and column.
+ */
+export function nodeAtPointer(root: JsonNode, pointer: string): JsonNode {
+  if (pointer === '' || pointer === '/') return root;
+  let node: JsonNode = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node.type === 'object') {
+      const m = member(node, token);
+      if (!m) return node;
+      node = m.value;
+    } else if (node.type === 'array') {
+      const next = node.elements[Number(token)];
+      if (!next) return node;
+      node = next;
+    } else {
+      return node;
+    }
+  }
+  return node;
+}
+
+/** Converts a JSON Pointer to the `$.a.b[0]` form used in findings. */
+export function pointerToPath(pointer: string): string {
+  let path = '$';
+  for (const raw of pointer.split('/').slice(1)) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    path = /^\d+$/.test(token) ? childPath(path, Number(token)) : childPath(path, token);
+  }
+  return path;
+}

@@ -1,0 +1,109 @@
+/**
+ * Reading a snapshot file: JSON with positions, checked against
+ * schemas/snapshot.schema.json, every error with file, line, column and JSON path.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { nodeAtPointer, parseJson, pointerToPath, toPlain } from '../policy/json.js';
+import type { AccountSnapshot } from './snapshot.js';
+import { SNAPSHOT_VERSION } from './snapshot.js';
+
+export interface FileError {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly path: string;
+  readonly message: string;
+}
+
+export function formatFileError(e: FileError): string {
+  return `${e.file}:${e.line}:${e.column}: ${e.message}${e.path && e.path !== '$' ? ` (at ${e.path})` : ''}`;
+}
+
+interface AjvError {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+const require = createRequire(import.meta.url);
+let validator: Validator | undefined;
+
+/** The schema shipped with the package (schemas/ sits beside dist/ and src/). */
+export function snapshotSchemaPath(): string {
+  return new URL('../../schemas/snapshot.schema.json', import.meta.url).pathname;
+}
+
+function getValidator(): Validator {
+  if (!validator) {
+    const AjvCtor = require('ajv') as { default: new (o: object) => { compile: (s: object) => Validator } };
+    const ajv = new AjvCtor.default({ allErrors: true, strict: false });
+    const schema = JSON.parse(readFileSync(snapshotSchemaPath(), 'utf8')) as object;
+    validator = ajv.compile(schema);
+  }
+  return validator;
+}
+
+function describeAjvError(e: AjvError): string {
+  switch (e.keyword) {
+    case 'required':
+      return `missing required property "${String(e.params.missingProperty)}"`;
+    case 'additionalProperties':
+      return `unknown property "${String(e.params.additionalProperty)}"`;
+    case 'enum':
+      return `expected one of ${JSON.stringify(e.params.allowedValues)}`;
+    case 'const':
+      return `expected ${JSON.stringify(e.params.allowedValue)}`;
+    case 'type':
+      return `expected ${String(e.params.type)}`;
+    case 'pattern':
+      return `does not match the expected format ${String(e.params.pattern)}`;
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+/**
+ * Reads and checks a snapshot. Errors name the file, line and column. The snapshot is
+ * returned only when it is valid.
+ */
+export function readSnapshotText(text: string, file: string): { snapshot?: AccountSnapshot; errors: FileError[] } {
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    const e = parsed.error;
+    return { errors: [{ file, line: e.line, column: e.column, path: e.path, message: e.message }] };
+  }
+  const errors: FileError[] = parsed.duplicates.map((d) => ({
+    file,
+    line: d.loc.line,
+    column: d.loc.column,
+    path: d.path,
+    message: `duplicate key "${d.key}"`,
+  }));
+  const value = JSON.parse(JSON.stringify(toPlain(parsed.root))) as unknown;
+  const version = (value as { snapshotVersion?: unknown } | null)?.snapshotVersion;
+  if (typeof version === 'number' && version !== SNAPSHOT_VERSION) {
+    return {
+      errors: [
+        {
+          file,
+          line: parsed.root.loc.line,
+          column: parsed.root.loc.column,
+          path: '$.snapshotVersion',
+          message: `snapshot version ${version} is not supported; this nbjob-iam reads version ${SNAPSHOT_VERSION}`,
+        },
+      ],
+    };
+  }
+  const validate = getValidator();
+  if (!validate(value)) {
+    for (const e of validate.errors ?? []) {
+      const node = nodeAtPointer(parsed.root, e.instancePath);
+      errors.push({ file, line: node.loc.line, column: node.loc.column, path: pointerToPath(e.instancePath), message: describeAjvError(e) });
+    }
+  }
+  if (errors.length) return { errors };
+  return { snapshot: value as AccountSnapshot, errors };
+}
