@@ -1,0 +1,955 @@
+/**
+ * The notebook-job flow as data: every authorization request a SageMaker Studio notebook
+ * job makes, by whom, on what, with which context, and which policy layers decide it.
+ * Source: shared/spec/notebook-job-flow.md §4 (step numbers are that table's), which
+ * rests on the AWS page "Set up policies and permissions for Studio"
+ * (scheduled-notebook-policies-studio), the SageMaker roles page, the Pipelines IAM
+ * page, and the open-source JupyterLab scheduler extension.
+ *
+ * Nothing here evaluates: `buildFlow` turns a setup into concrete requests; the checker
+ * evaluates them against the account's policies.
+ */
+
+/** When a step happens; "run" failures show only hours later, which is what users hate most. */
+export type Phase = 'form' | 'submit' | 'run-now' | 'schedule' | 'run' | 'manage';
+
+export type Variant = 'run-now' | 'schedule' | 'local';
+
+/**
+ * Who makes the call.
+ * - `studio`: the Studio execution role's session (or the IAM user, locally).
+ * - `job-events`, `job-pipeline`, `job-training`, `job-container`: sessions of the job role,
+ *   assumed by EventBridge, by SageMaker Pipelines, by the training job, and the same
+ *   credentials inside the container.
+ * - `events.amazonaws.com`, `sagemaker.amazonaws.com`: the service principals themselves.
+ */
+export type Caller =
+  | 'studio'
+  | 'job-events'
+  | 'job-pipeline'
+  | 'job-training'
+  | 'job-container'
+  | 'service:events.amazonaws.com'
+  | 'service:sagemaker.amazonaws.com';
+
+/** Policy layers a step's request passes through (besides explicit denies everywhere). */
+export type StepLayer = 'identity' | 'scp' | 'rcp' | 'trust' | 'bucket' | 'key' | 'ecr' | 'vpc-endpoint';
+
+/** How sure we are that AWS makes this check. Inferred steps are reported as "likely required". */
+export type Evidence = 'documented' | 'code' | 'inferred';
+
+/** Labels of the reference page's statements (spec §3), so a report can say which statement covers a step. */
+export type ReferenceLabel = 'T' | 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6' | 'P7' | 'V1' | 'K1' | 'none';
+
+/** The account's facts that shape the requests. */
+export interface FlowSetup {
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition?: string;
+  readonly studioRoleArn: string;
+  /** Defaults to the Studio role, as the extension does. */
+  readonly jobRoleArn: string;
+  readonly domainId: string;
+  /** A user profile, or a shared space (then `spaceName` is set). */
+  readonly userProfileName?: string;
+  readonly spaceName?: string;
+  /** Studio network mode: VpcOnly puts an S3 endpoint on the path of Studio's and the job's S3 calls. */
+  readonly vpcOnly: boolean;
+  /** The S3 gateway endpoint the traffic goes through (VpcOnly or a job with VpcConfig). */
+  readonly s3VpcEndpointId?: string;
+  readonly vpcId?: string;
+  readonly inputBucket: string;
+  readonly outputBucket: string;
+  readonly outputKmsKeyArn?: string;
+  readonly volumeKmsKeyArn?: string;
+  /** Tags of the user profile or space; the extension copies the non-`aws:` ones onto the job. */
+  readonly profileTags: Readonly<Record<string, string>>;
+  /** Account and repository of the training image (SageMaker Distribution lives in an AWS account). */
+  readonly imageAccountId: string;
+  readonly imageRepository: string;
+  /** Names the extension would generate; fixed here so results are reproducible. */
+  readonly jobName: string;
+  readonly definitionId: string;
+}
+
+/** Open questions of spec §6 that change a decision: each is a named option. */
+export interface FlowOptions {
+  /**
+   * §6.1: on a create call, does `aws:ResourceTag/*` carry the request's tags? No AWS
+   * page settles it. `absent` (the usual IAM semantics, and the safe reading: it makes
+   * the reference page's P2 fail for a new rule) or `fromRequestTags`.
+   */
+  readonly createTimeResourceTags: 'absent' | 'fromRequestTags';
+  /** §5.5 / step #17: whether SageMaker validates the KMS keys with the caller's credentials at submit. */
+  readonly kmsValidationAtSubmit: boolean;
+}
+
+export const DEFAULT_FLOW_OPTIONS: Readonly<FlowOptions> = Object.freeze({
+  createTimeResourceTags: 'absent',
+  kmsValidationAtSubmit: false,
+} satisfies FlowOptions);
+
+/** One request of the flow, concrete for a setup. */
+export interface FlowStep {
+  /** Stable id, e.g. `submit.create-training-job`; `#14` is the spec table's number. */
+  readonly id: string;
+  readonly number: string;
+  readonly phase: Phase;
+  readonly title: string;
+  readonly caller: Caller;
+  readonly action: string;
+  readonly resource: string;
+  /** Context keys the request carries (beyond those derived from the principal). */
+  readonly context: Readonly<Record<string, string | readonly string[]>>;
+  /** Keys whose value we cannot know from the account; a decision depending on them is conditional. */
+  readonly unknownContextKeys: readonly string[];
+  readonly layers: readonly StepLayer[];
+  /** The S3 endpoint the request goes through, if any. */
+  readonly viaVpcEndpoint?: string;
+  /** For KMS calls made by a service on the caller's behalf: the key's ARN decides the key policy. */
+  readonly kmsKeyArn?: string;
+  readonly coveredBy: readonly ReferenceLabel[];
+  readonly evidence: Evidence;
+  /** A failing non-required step is a warning (the form still loads, the job still runs). */
+  readonly required: boolean;
+  /** Why the step exists, for the report. */
+  readonly why: string;
+  /** Options of FlowOptions this step's request depends on. */
+  readonly dependsOn?: readonly (keyof FlowOptions)[];
+}
+
+function arn(setup: FlowSetup, service: string, resource: string, region = setup.region, account = setup.accountId): string {
+  return `arn:${setup.partition ?? 'aws'}:${service}:${region}:${account}:${resource}`;
+}
+
+/** The tags the extension puts on the training job, pipeline and rule (spec §2, providers/tags.py). */
+export function notebookJobTags(setup: FlowSetup, forDefinitionRun: boolean): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(setup.profileTags)) if (!k.toLowerCase().startsWith('aws:')) tags[k] = v;
+  tags['sagemaker:name'] = setup.jobName;
+  tags['sagemaker:notebook-name'] = 'notebook.ipynb';
+  tags['sagemaker:is-scheduling-notebook-job'] = 'true';
+  tags['sagemaker:is-studio-archived'] = 'false';
+  tags['sagemaker:headless-execution-version'] = '1';
+  if (setup.spaceName) tags['sagemaker:shared-space-name'] = setup.spaceName;
+  else if (setup.userProfileName) tags['sagemaker:user-profile-name'] = setup.userProfileName;
+  if (forDefinitionRun) tags['sagemaker:job-definition-id'] = setup.definitionId;
+  return tags;
+}
+
+function requestTagContext(tags: Record<string, string>): Record<string, string | string[]> {
+  const ctx: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(tags)) ctx[`aws:RequestTag/${k}`] = v;
+  ctx['aws:TagKeys'] = Object.keys(tags);
+  return ctx;
+}
+
+function resourceTagContext(tags: Record<string, string>): Record<string, string> {
+  const ctx: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags)) ctx[`aws:ResourceTag/${k}`] = v;
+  return ctx;
+}
+
+/** The context keys of CreateTrainingJob that SCPs commonly test (SAR: sagemaker:CreateTrainingJob). */
+function trainingJobContext(setup: FlowSetup): Record<string, string | string[]> {
+  const ctx: Record<string, string | string[]> = {
+    'sagemaker:InterContainerTrafficEncryption': 'true',
+    'sagemaker:NetworkIsolation': 'false',
+    'sagemaker:MaxRuntimeInSeconds': '172800',
+  };
+  if (setup.volumeKmsKeyArn) ctx['sagemaker:VolumeKmsKeyArn'] = setup.volumeKmsKeyArn;
+  if (setup.outputKmsKeyArn) ctx['sagemaker:OutputKmsKeyArn'] = setup.outputKmsKeyArn;
+  return ctx;
+}
+
+/**
+ * Builds the concrete flow for a setup and variant. Steps that do not apply (a schedule
+ * step for run-now, KMS steps without a key, endpoint steps without an endpoint) are
+ * left out, so every returned step is a request that will be made.
+ */
+export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptions = DEFAULT_FLOW_OPTIONS): FlowStep[] {
+  const r = setup.region;
+  const a = setup.accountId;
+  const p = setup.partition ?? 'aws';
+  const steps: FlowStep[] = [];
+  const studioVpce = setup.vpcOnly ? setup.s3VpcEndpointId : undefined;
+  // A notebook job's training job runs in the domain's VPC when the domain is VpcOnly
+  // (the form defaults to the domain's private subnets), so its S3 traffic takes the endpoint.
+  const jobVpce = setup.vpcOnly ? setup.s3VpcEndpointId : undefined;
+  const s3Context = (vpce: string | undefined): Record<string, string> =>
+    vpce ? { 'aws:SourceVpce': vpce, ...(setup.vpcId ? { 'aws:SourceVpc': setup.vpcId } : {}) } : {};
+  const s3Layers = (vpce: string | undefined): StepLayer[] =>
+    vpce ? ['identity', 'scp', 'rcp', 'bucket', 'vpc-endpoint'] : ['identity', 'scp', 'rcp', 'bucket'];
+  const profileArn = setup.spaceName
+    ? arn(setup, 'sagemaker', `space/${setup.domainId}/${setup.spaceName}`)
+    : arn(setup, 'sagemaker', `user-profile/${setup.domainId}/${setup.userProfileName ?? 'default'}`);
+  const trainingJobArn = arn(setup, 'sagemaker', `training-job/${setup.jobName.toLowerCase()}`);
+  const pipelineArn = arn(setup, 'sagemaker', `pipeline/${setup.definitionId.toLowerCase()}`);
+  const ruleArn = arn(setup, 'events', `rule/${setup.definitionId}`);
+  const jobId = variant === 'schedule' ? setup.definitionId : setup.jobName;
+  const inputPrefix = `${jobId}/input`;
+  const base = { unknownContextKeys: [] as string[], required: true };
+  const requested = { 'aws:RequestedRegion': r };
+  const local = variant === 'local';
+
+  // Phase "form": opening the Create notebook job form.
+  steps.push({
+    ...base,
+    id: 'form.describe-profile',
+    number: '#2',
+    phase: 'form',
+    title: setup.spaceName ? 'Read the space settings' : 'Read the user profile settings',
+    caller: 'studio',
+    action: setup.spaceName ? 'sagemaker:DescribeSpace' : 'sagemaker:DescribeUserProfile',
+    resource: profileArn,
+    context: requested,
+    layers: ['identity', 'scp'],
+    coveredBy: ['P7'],
+    evidence: 'code',
+    why: 'The form reads the execution role, subnets and security groups of the profile or space.',
+  });
+  steps.push({
+    ...base,
+    id: 'form.describe-subnets',
+    number: '#3',
+    phase: 'form',
+    title: 'List the VPC subnets',
+    caller: 'studio',
+    action: 'ec2:DescribeSubnets',
+    resource: '*',
+    context: requested,
+    layers: ['identity', 'scp'],
+    coveredBy: ['P7'],
+    evidence: 'code',
+    required: setup.vpcOnly,
+    why: 'The form offers the private subnets of the domain VPC.',
+  });
+  steps.push({
+    ...base,
+    id: 'form.describe-route-tables',
+    number: '#3',
+    phase: 'form',
+    title: 'Find the private subnets',
+    caller: 'studio',
+    action: 'ec2:DescribeRouteTables',
+    resource: '*',
+    context: requested,
+    layers: ['identity', 'scp'],
+    coveredBy: ['P7'],
+    evidence: 'code',
+    required: setup.vpcOnly,
+    why: 'Subnets without an internet gateway route are the default.',
+  });
+  steps.push({
+    ...base,
+    id: 'form.head-bucket',
+    number: '#4',
+    phase: 'form',
+    title: 'Check the job bucket exists',
+    caller: 'studio',
+    action: 's3:ListBucket',
+    resource: `arn:${p}:s3:::${setup.inputBucket}`,
+    context: { ...requested, ...s3Context(studioVpce) },
+    layers: s3Layers(studioVpce),
+    viaVpcEndpoint: studioVpce,
+    coveredBy: ['P7'],
+    evidence: 'code',
+    why: 'HeadBucket on the job bucket before the form loads.',
+  });
+  for (const [action, title] of [
+    ['s3:CreateBucket', 'Create the default job bucket'],
+    ['s3:PutEncryptionConfiguration', 'Turn on default encryption of the job bucket'],
+    ['s3:PutBucketVersioning', 'Turn on versioning of the job bucket'],
+  ] as const) {
+    steps.push({
+      ...base,
+      id: `form.${action.slice(3).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
+      number: '#5',
+      phase: 'form',
+      title,
+      caller: 'studio',
+      action,
+      resource: `arn:${p}:s3:::${setup.inputBucket}`,
+      context: { ...requested, ...s3Context(studioVpce) },
+      layers: studioVpce ? ['identity', 'scp', 'rcp', 'vpc-endpoint'] : ['identity', 'scp', 'rcp'],
+      viaVpcEndpoint: studioVpce,
+      coveredBy: ['P3'],
+      evidence: 'code',
+      required: false,
+      why: 'Only when the default bucket does not exist yet; failures are only logged.',
+    });
+  }
+  if (local) {
+    steps.push({
+      ...base,
+      id: 'form.list-roles',
+      number: '#6',
+      phase: 'form',
+      title: 'List the job roles',
+      caller: 'studio',
+      action: 'iam:ListRoles',
+      resource: '*',
+      // IAM is global: the request goes to us-east-1 (spec §5.7, G42).
+      context: { 'aws:RequestedRegion': 'us-east-1' },
+      layers: ['identity', 'scp'],
+      coveredBy: ['none'],
+      evidence: 'code',
+      required: false,
+      why: 'Local JupyterLab lists roles named SagemakerJupyterScheduler*.',
+    });
+  }
+
+  // Phase "submit": common to run-now and schedule.
+  for (const bucket of new Set([setup.inputBucket, setup.outputBucket])) {
+    steps.push({
+      ...base,
+      id: `submit.bucket-location${bucket === setup.inputBucket ? '' : '-output'}`,
+      number: '#8',
+      phase: 'submit',
+      title: `Check the region of bucket ${bucket}`,
+      caller: 'studio',
+      action: 's3:GetBucketLocation',
+      resource: `arn:${p}:s3:::${bucket}`,
+      context: { ...requested, ...s3Context(studioVpce) },
+      layers: s3Layers(studioVpce),
+      viaVpcEndpoint: studioVpce,
+      coveredBy: ['P7'],
+      evidence: 'code',
+      why: 'The extension refuses buckets outside the Studio region.',
+    });
+  }
+  steps.push({
+    ...base,
+    id: 'submit.bucket-encryption',
+    number: '#9',
+    phase: 'submit',
+    title: 'Read the default encryption of the input bucket',
+    caller: 'studio',
+    action: 's3:GetEncryptionConfiguration',
+    resource: `arn:${p}:s3:::${setup.inputBucket}`,
+    context: { ...requested, ...s3Context(studioVpce) },
+    layers: s3Layers(studioVpce),
+    viaVpcEndpoint: studioVpce,
+    coveredBy: ['P7'],
+    evidence: 'code',
+    required: false,
+    why: 'A denial is tolerated: the upload then forces the SSE header.',
+  });
+  steps.push({
+    ...base,
+    id: 'submit.upload-input',
+    number: '#10',
+    phase: 'submit',
+    title: 'Upload the notebook to S3',
+    caller: 'studio',
+    action: 's3:PutObject',
+    resource: `arn:${p}:s3:::${setup.inputBucket}/${inputPrefix}/notebook.ipynb`,
+    context: { ...requested, ...s3Context(studioVpce) },
+    layers: s3Layers(studioVpce),
+    viaVpcEndpoint: studioVpce,
+    coveredBy: ['P7'],
+    evidence: 'code',
+    why: 'The notebook and its inputs are staged under <job>/input/.',
+  });
+  steps.push({
+    ...base,
+    id: 'submit.list-profile-tags',
+    number: '#12',
+    phase: 'submit',
+    title: 'Read the profile tags to copy them onto the job',
+    caller: 'studio',
+    action: 'sagemaker:ListTags',
+    resource: profileArn,
+    context: requested,
+    layers: ['identity', 'scp'],
+    coveredBy: ['P5'],
+    evidence: 'code',
+    why: 'Tags of the user profile or space are copied onto the training job, pipeline and rule.',
+  });
+
+  const createTags = notebookJobTags(setup, false);
+  const resourceTagsOnCreate = options.createTimeResourceTags === 'fromRequestTags' ? resourceTagContext(createTags) : {};
+  if (variant === 'run-now' || variant === 'local') {
+    steps.push({
+      ...base,
+      id: 'run-now.create-training-job',
+      number: '#14',
+      phase: 'run-now',
+      title: 'Create the training job that runs the notebook',
+      caller: 'studio',
+      action: 'sagemaker:CreateTrainingJob',
+      resource: trainingJobArn,
+      context: { ...requested, ...requestTagContext(createTags), ...trainingJobContext(setup), ...resourceTagsOnCreate },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P7'],
+      evidence: 'code',
+      dependsOn: ['createTimeResourceTags'],
+      why: 'A notebook job is a SageMaker training job whose entrypoint runs the notebook.',
+    });
+    steps.push({
+      ...base,
+      id: 'run-now.pass-job-role',
+      number: '#15',
+      phase: 'run-now',
+      title: 'Pass the job role to SageMaker',
+      caller: 'studio',
+      action: 'iam:PassRole',
+      resource: setup.jobRoleArn,
+      context: { 'aws:RequestedRegion': r, 'iam:PassedToService': 'sagemaker.amazonaws.com', 'iam:AssociatedResourceArn': trainingJobArn },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P1'],
+      evidence: 'documented',
+      why: 'CreateTrainingJob takes RoleArn, so IAM checks iam:PassRole on the job role.',
+    });
+    steps.push({
+      ...base,
+      id: 'run-now.tag-on-create',
+      number: '#16',
+      phase: 'run-now',
+      title: 'Tag the training job on creation',
+      caller: 'studio',
+      action: 'sagemaker:AddTags',
+      resource: trainingJobArn,
+      context: { ...requested, 'sagemaker:TaggingAction': 'CreateTrainingJob', ...requestTagContext(createTags) },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P6'],
+      evidence: 'inferred',
+      why: 'Creating a tagged resource also authorizes AddTags with sagemaker:TaggingAction.',
+    });
+  }
+
+  if (variant === 'schedule') {
+    steps.push({
+      ...base,
+      id: 'schedule.create-pipeline',
+      number: '#18',
+      phase: 'schedule',
+      title: 'Create the pipeline of the job definition',
+      caller: 'studio',
+      action: 'sagemaker:CreatePipeline',
+      resource: pipelineArn,
+      context: { ...requested, ...requestTagContext(createTags), ...resourceTagsOnCreate },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P7'],
+      evidence: 'code',
+      dependsOn: ['createTimeResourceTags'],
+      why: 'A schedule is a SageMaker pipeline with one training step.',
+    });
+    steps.push({
+      ...base,
+      id: 'schedule.pass-job-role-sagemaker',
+      number: '#19',
+      phase: 'schedule',
+      title: 'Pass the job role to the pipeline',
+      caller: 'studio',
+      action: 'iam:PassRole',
+      resource: setup.jobRoleArn,
+      context: { 'aws:RequestedRegion': r, 'iam:PassedToService': 'sagemaker.amazonaws.com', 'iam:AssociatedResourceArn': pipelineArn },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P1'],
+      evidence: 'documented',
+      why: 'CreatePipeline takes RoleArn (Pipelines IAM access management).',
+    });
+    steps.push({
+      ...base,
+      id: 'schedule.tag-pipeline-on-create',
+      number: '#20',
+      phase: 'schedule',
+      title: 'Tag the pipeline on creation',
+      caller: 'studio',
+      action: 'sagemaker:AddTags',
+      resource: pipelineArn,
+      context: { ...requested, 'sagemaker:TaggingAction': 'CreatePipeline', ...requestTagContext(createTags) },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P6'],
+      evidence: 'inferred',
+      why: 'Creating a tagged resource also authorizes AddTags with sagemaker:TaggingAction.',
+    });
+    steps.push({
+      ...base,
+      id: 'schedule.put-rule',
+      number: '#21',
+      phase: 'schedule',
+      title: 'Create the EventBridge rule that fires the schedule',
+      caller: 'studio',
+      action: 'events:PutRule',
+      resource: ruleArn,
+      context: { ...requested, ...requestTagContext(createTags), ...resourceTagsOnCreate },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P2'],
+      evidence: 'code',
+      dependsOn: ['createTimeResourceTags'],
+      why: 'The schedule is a cron EventBridge rule on the default bus.',
+    });
+    steps.push({
+      ...base,
+      id: 'schedule.tag-rule',
+      number: '#22',
+      phase: 'schedule',
+      title: 'Tag the rule on creation',
+      caller: 'studio',
+      action: 'events:TagResource',
+      resource: ruleArn,
+      context: { ...requested, ...requestTagContext(createTags), ...resourceTagsOnCreate },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P2'],
+      evidence: 'inferred',
+      dependsOn: ['createTimeResourceTags'],
+      why: 'Tags passed to PutRule are authorized as events:TagResource.',
+    });
+    steps.push({
+      ...base,
+      id: 'schedule.put-targets',
+      number: '#23',
+      phase: 'schedule',
+      title: 'Point the rule at the pipeline',
+      caller: 'studio',
+      action: 'events:PutTargets',
+      resource: ruleArn,
+      context: { ...requested, ...resourceTagContext(createTags) },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P2'],
+      evidence: 'code',
+      why: 'The rule has one target, the pipeline, with the job role.',
+    });
+    steps.push({
+      ...base,
+      id: 'schedule.pass-job-role-events',
+      number: '#24',
+      phase: 'schedule',
+      title: 'Pass the job role to EventBridge',
+      caller: 'studio',
+      action: 'iam:PassRole',
+      resource: setup.jobRoleArn,
+      context: { 'aws:RequestedRegion': r, 'iam:PassedToService': 'events.amazonaws.com' },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P1'],
+      evidence: 'documented',
+      why: 'PutTargets takes the role EventBridge will assume to start the pipeline.',
+    });
+
+    // Phase "run": every tick of the schedule.
+    steps.push({
+      ...base,
+      id: 'run.events-assume-job-role',
+      number: '#25',
+      phase: 'run',
+      title: 'EventBridge assumes the job role',
+      caller: 'service:events.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: setup.jobRoleArn,
+      context: { 'aws:SourceArn': ruleArn, 'aws:SourceAccount': a },
+      unknownContextKeys: [],
+      layers: ['trust', 'rcp'],
+      coveredBy: ['T'],
+      evidence: 'documented',
+      why: 'The job role must trust events.amazonaws.com, or the schedule never starts a run.',
+    });
+    steps.push({
+      ...base,
+      id: 'run.start-pipeline',
+      number: '#26',
+      phase: 'run',
+      title: 'Start the pipeline',
+      caller: 'job-events',
+      action: 'sagemaker:StartPipelineExecution',
+      resource: pipelineArn,
+      context: { ...requested, ...resourceTagContext(createTags) },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P7'],
+      evidence: 'documented',
+      why: 'EventBridge starts the pipeline with the job role.',
+    });
+    steps.push({
+      ...base,
+      id: 'run.pipeline-assume-job-role',
+      number: '#27',
+      phase: 'run',
+      title: 'SageMaker Pipelines assumes the job role',
+      caller: 'service:sagemaker.amazonaws.com',
+      action: 'sts:AssumeRole',
+      resource: setup.jobRoleArn,
+      context: {},
+      unknownContextKeys: ['aws:SourceArn', 'aws:SourceAccount'],
+      layers: ['trust', 'rcp'],
+      coveredBy: ['T'],
+      evidence: 'documented',
+      why: 'The pipeline runs as the job role.',
+    });
+    const runTags = notebookJobTags(setup, true);
+    steps.push({
+      ...base,
+      id: 'run.create-training-job',
+      number: '#28',
+      phase: 'run',
+      title: 'The pipeline creates the training job',
+      caller: 'job-pipeline',
+      action: 'sagemaker:CreateTrainingJob',
+      resource: trainingJobArn,
+      context: { ...requested, ...requestTagContext(runTags), ...trainingJobContext(setup) },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P7'],
+      evidence: 'documented',
+      why: 'At every run the job role itself creates the training job: SCPs on CreateTrainingJob bite here, hours after scheduling.',
+    });
+    steps.push({
+      ...base,
+      id: 'run.describe-training-job',
+      number: '#28',
+      phase: 'run',
+      title: 'The pipeline watches the training job',
+      caller: 'job-pipeline',
+      action: 'sagemaker:DescribeTrainingJob',
+      resource: trainingJobArn,
+      context: requested,
+      layers: ['identity', 'scp'],
+      coveredBy: ['P7'],
+      evidence: 'documented',
+      why: 'Pipelines needs Create and Describe for each job type.',
+    });
+    steps.push({
+      ...base,
+      id: 'run.pass-job-role',
+      number: '#29',
+      phase: 'run',
+      title: 'The job role passes itself to the training job',
+      caller: 'job-pipeline',
+      action: 'iam:PassRole',
+      resource: setup.jobRoleArn,
+      context: { 'aws:RequestedRegion': r, 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P1'],
+      evidence: 'documented',
+      why: 'The training step uses the pipeline role, so the job role must be allowed to pass itself.',
+    });
+    steps.push({
+      ...base,
+      id: 'run.tag-training-job',
+      number: '#30',
+      phase: 'run',
+      title: 'The pipeline tags the training job on creation',
+      caller: 'job-pipeline',
+      action: 'sagemaker:AddTags',
+      resource: trainingJobArn,
+      context: { ...requested, 'sagemaker:TaggingAction': 'CreateTrainingJob', ...requestTagContext(runTags) },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P6'],
+      evidence: 'inferred',
+      why: 'Creating a tagged resource also authorizes AddTags with sagemaker:TaggingAction.',
+    });
+  }
+
+  // Phase "run": the training job itself (run-now and every scheduled run).
+  steps.push({
+    ...base,
+    id: 'run.training-assume-job-role',
+    number: '#31',
+    phase: 'run',
+    title: 'SageMaker assumes the job role for the training job',
+    caller: 'service:sagemaker.amazonaws.com',
+    action: 'sts:AssumeRole',
+    resource: setup.jobRoleArn,
+    context: {},
+    unknownContextKeys: ['aws:SourceArn', 'aws:SourceAccount'],
+    layers: ['trust', 'rcp'],
+    coveredBy: ['T'],
+    evidence: 'documented',
+    why: 'The training job runs as the job role.',
+  });
+  if (setup.vpcOnly) {
+    for (const action of ['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs', 'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups']) {
+      steps.push({
+        ...base,
+        id: `run.${action.slice(4).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
+        number: '#32',
+        phase: 'run',
+        title: `Training job networking: ${action}`,
+        caller: 'job-training',
+        action,
+        resource: '*',
+        context: requested,
+        layers: ['identity', 'scp'],
+        coveredBy: ['P7'],
+        evidence: 'documented',
+        why: 'A training job in a VPC creates its network interfaces with the job role (SageMaker roles page).',
+      });
+    }
+  }
+  steps.push({
+    ...base,
+    id: 'run.ecr-auth',
+    number: '#33',
+    phase: 'run',
+    title: 'Get an ECR token to pull the image',
+    caller: 'job-training',
+    action: 'ecr:GetAuthorizationToken',
+    resource: '*',
+    context: requested,
+    layers: ['identity', 'scp'],
+    coveredBy: ['P7'],
+    evidence: 'documented',
+    why: 'The image is pulled with the job role.',
+  });
+  for (const action of ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage']) {
+    steps.push({
+      ...base,
+      id: `run.ecr-${action.slice(4).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
+      number: '#33',
+      phase: 'run',
+      title: `Pull the image: ${action}`,
+      caller: 'job-training',
+      action,
+      resource: arn(setup, 'ecr', `repository/${setup.imageRepository}`, r, setup.imageAccountId),
+      context: { ...requested, 'aws:ResourceAccount': setup.imageAccountId },
+      layers: ['identity', 'scp', 'ecr'],
+      coveredBy: ['P7'],
+      evidence: 'documented',
+      why: 'SageMaker pulls the image with the job role, outside the customer VPC.',
+    });
+  }
+  steps.push({
+    ...base,
+    id: 'run.list-input',
+    number: '#34',
+    phase: 'run',
+    title: 'List the job input',
+    caller: 'job-training',
+    action: 's3:ListBucket',
+    resource: `arn:${p}:s3:::${setup.inputBucket}`,
+    context: { ...requested, 's3:prefix': inputPrefix, ...s3Context(jobVpce) },
+    layers: s3Layers(jobVpce),
+    viaVpcEndpoint: jobVpce,
+    coveredBy: ['P7'],
+    evidence: 'documented',
+    why: 'The input channel is an S3 prefix.',
+  });
+  steps.push({
+    ...base,
+    id: 'run.get-input',
+    number: '#34',
+    phase: 'run',
+    title: 'Download the notebook',
+    caller: 'job-training',
+    action: 's3:GetObject',
+    resource: `arn:${p}:s3:::${setup.inputBucket}/${inputPrefix}/notebook.ipynb`,
+    context: { ...requested, ...s3Context(jobVpce) },
+    layers: s3Layers(jobVpce),
+    viaVpcEndpoint: jobVpce,
+    coveredBy: ['P7'],
+    evidence: 'documented',
+    why: 'The training job downloads its input channel.',
+  });
+  if (setup.volumeKmsKeyArn) {
+    steps.push({
+      ...base,
+      id: 'run.volume-key-grant',
+      number: '#35',
+      phase: 'run',
+      title: 'Create a grant on the volume key',
+      caller: 'job-training',
+      action: 'kms:CreateGrant',
+      resource: setup.volumeKmsKeyArn,
+      kmsKeyArn: setup.volumeKmsKeyArn,
+      context: { ...requested, 'kms:GrantIsForAWSResource': 'true', 'kms:ViaService': `sagemaker.${r}.amazonaws.com`, 'kms:CallerAccount': a },
+      layers: ['identity', 'scp', 'rcp', 'key'],
+      coveredBy: ['K1'],
+      evidence: 'documented',
+      why: 'The storage volume is encrypted with the volume key (SageMaker roles page: add kms:CreateGrant).',
+    });
+  }
+  for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents']) {
+    steps.push({
+      ...base,
+      id: `run.${action.slice(5).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
+      number: '#36',
+      phase: 'run',
+      title: `Write the job log: ${action}`,
+      caller: 'job-training',
+      action,
+      resource: arn(setup, 'logs', 'log-group:/aws/sagemaker/TrainingJobs:log-stream:*'),
+      context: requested,
+      layers: ['identity', 'scp'],
+      coveredBy: ['none'],
+      evidence: 'documented',
+      required: false,
+      why: 'Training jobs log to CloudWatch; the reference page forgets it (without it the job runs but shows no log).',
+    });
+  }
+  for (const action of ['s3:GetBucketLocation', 's3:ListBucket', 's3:GetObject']) {
+    const driverBucket = `sagemakerheadlessexecution-prod-${r}`;
+    const resource = action === 's3:GetObject' ? `arn:${p}:s3:::${driverBucket}/headless_system_dependencies/build_1` : `arn:${p}:s3:::${driverBucket}`;
+    steps.push({
+      ...base,
+      id: `run.driver-${action.slice(3).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
+      number: '#37',
+      phase: 'run',
+      title: `Fetch the notebook runner's dependencies: ${action}`,
+      caller: 'job-container',
+      action,
+      resource,
+      // The driver bucket belongs to AWS: its bucket policy is AWS's; RCPs of our org do not apply.
+      context: { ...requested, ...s3Context(jobVpce), 'aws:ResourceAccount': 'aws-owned' },
+      layers: jobVpce ? ['identity', 'scp', 'vpc-endpoint'] : ['identity', 'scp'],
+      viaVpcEndpoint: jobVpce,
+      coveredBy: jobVpce ? ['P4', 'V1'] : ['P4'],
+      evidence: 'documented',
+      why: 'The notebook runner installs its system dependencies from an AWS-owned bucket.',
+    });
+  }
+  const outputKey = `${jobId}/output/${setup.jobName}/output/output.tar.gz`;
+  steps.push({
+    ...base,
+    id: 'run.put-output',
+    number: '#39',
+    phase: 'run',
+    title: 'Upload the executed notebook',
+    caller: 'job-training',
+    action: 's3:PutObject',
+    resource: `arn:${p}:s3:::${setup.outputBucket}/${outputKey}`,
+    context: {
+      ...requested,
+      ...s3Context(jobVpce),
+      's3:x-amz-server-side-encryption': 'aws:kms',
+      ...(setup.outputKmsKeyArn ? { 's3:x-amz-server-side-encryption-aws-kms-key-id': setup.outputKmsKeyArn } : {}),
+    },
+    layers: s3Layers(jobVpce),
+    viaVpcEndpoint: jobVpce,
+    coveredBy: ['P7'],
+    evidence: 'documented',
+    why: 'SageMaker uploads output.tar.gz with the job role.',
+  });
+  if (setup.outputKmsKeyArn) {
+    steps.push({
+      ...base,
+      id: 'run.output-key-generate',
+      number: '#39',
+      phase: 'run',
+      title: 'Encrypt the output with the output key',
+      caller: 'job-training',
+      action: 'kms:GenerateDataKey',
+      resource: setup.outputKmsKeyArn,
+      kmsKeyArn: setup.outputKmsKeyArn,
+      context: { ...requested, 'kms:ViaService': `s3.${r}.amazonaws.com`, 'kms:CallerAccount': a },
+      layers: ['identity', 'scp', 'rcp', 'key'],
+      coveredBy: ['K1'],
+      evidence: 'documented',
+      why: 'S3 asks KMS for a data key on the job role\'s behalf (OutputDataConfig.KmsKeyId).',
+    });
+  }
+
+  // Phase "manage": viewing and managing in Studio.
+  steps.push({
+    ...base,
+    id: 'manage.search',
+    number: '#40',
+    phase: 'manage',
+    title: 'List notebook jobs',
+    caller: 'studio',
+    action: 'sagemaker:Search',
+    resource: '*',
+    context: requested,
+    layers: ['identity', 'scp'],
+    coveredBy: ['P7'],
+    evidence: 'code',
+    why: 'The Notebook Jobs page searches training jobs and pipelines by tag.',
+  });
+  steps.push({
+    ...base,
+    id: 'manage.describe-training-job',
+    number: '#41',
+    phase: 'manage',
+    title: 'Show a job',
+    caller: 'studio',
+    action: 'sagemaker:DescribeTrainingJob',
+    resource: trainingJobArn,
+    context: requested,
+    layers: ['identity', 'scp'],
+    coveredBy: ['P7'],
+    evidence: 'code',
+    why: 'The job details page.',
+  });
+  steps.push({
+    ...base,
+    id: 'manage.download-output',
+    number: '#43',
+    phase: 'manage',
+    title: 'Download the executed notebook',
+    caller: 'studio',
+    action: 's3:GetObject',
+    resource: `arn:${p}:s3:::${setup.outputBucket}/${outputKey}`,
+    context: { ...requested, ...s3Context(studioVpce) },
+    layers: s3Layers(studioVpce),
+    viaVpcEndpoint: studioVpce,
+    coveredBy: ['P7'],
+    evidence: 'code',
+    why: 'Studio downloads output.tar.gz to show the result.',
+  });
+  if (setup.outputKmsKeyArn) {
+    steps.push({
+      ...base,
+      id: 'manage.output-key-decrypt',
+      number: '#43',
+      phase: 'manage',
+      title: 'Decrypt the output',
+      caller: 'studio',
+      action: 'kms:Decrypt',
+      resource: setup.outputKmsKeyArn,
+      kmsKeyArn: setup.outputKmsKeyArn,
+      context: { ...requested, 'kms:ViaService': `s3.${r}.amazonaws.com`, 'kms:CallerAccount': a },
+      layers: ['identity', 'scp', 'rcp', 'key'],
+      coveredBy: ['K1'],
+      evidence: 'inferred',
+      why: 'The output is encrypted with the output key, so Studio needs kms:Decrypt through S3.',
+    });
+  }
+  if (variant === 'schedule') {
+    steps.push({
+      ...base,
+      id: 'manage.describe-rule',
+      number: '#42',
+      phase: 'manage',
+      title: 'Show a job definition',
+      caller: 'studio',
+      action: 'events:DescribeRule',
+      resource: ruleArn,
+      context: { ...requested, ...resourceTagContext(createTags) },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P2'],
+      evidence: 'code',
+      why: 'The job definition page reads the rule.',
+    });
+    for (const action of ['events:DisableRule', 'events:EnableRule', 'events:RemoveTargets', 'events:DeleteRule']) {
+      steps.push({
+        ...base,
+        id: `manage.${action.slice(7).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
+        number: action === 'events:DisableRule' || action === 'events:EnableRule' ? '#45' : '#46',
+        phase: 'manage',
+        title: `Manage the schedule: ${action}`,
+        caller: 'studio',
+        action,
+        resource: ruleArn,
+        context: { ...requested, ...resourceTagContext(createTags) },
+        layers: ['identity', 'scp'],
+        coveredBy: ['P2'],
+        evidence: 'code',
+        why: 'Pausing, resuming and deleting a job definition.',
+      });
+    }
+    steps.push({
+      ...base,
+      id: 'manage.delete-pipeline',
+      number: '#46',
+      phase: 'manage',
+      title: 'Delete the pipeline of a job definition',
+      caller: 'studio',
+      action: 'sagemaker:DeletePipeline',
+      resource: pipelineArn,
+      context: { ...requested, ...resourceTagContext(createTags) },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P7'],
+      evidence: 'code',
+      why: 'Deleting a job definition deletes its pipeline.',
+    });
+  }
+  return steps;
+}
