@@ -1,0 +1,502 @@
+/**
+ * Building a snapshot from the files a user saves with the AWS CLI today
+ * (`nbjob-iam snapshot --from-cli DIR`). docs/snapshot-from-cli.md lists the commands and
+ * the file each output goes to; `CLI_FILES` below is the same list as data.
+ *
+ * AWS returns policy documents in three shapes: IAM's API URL-encodes them (the CLI
+ * decodes them, SDKs do not), Organizations, KMS, S3 and EC2 return JSON inside a string.
+ * `decodePolicyDocument` accepts all of them.
+ *
+ * Nothing here throws on bad input: a missing file becomes a gap, a malformed one an
+ * error naming the file, line and column; the snapshot keeps what could be read.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseJson, toPlain } from '../policy/json.js';
+import type { FileError } from './read-snapshot.js';
+import type {
+  AccountSnapshot,
+  EcrRepository,
+  Group,
+  KmsKey,
+  NamedPolicy,
+  OrgLevel,
+  Organization,
+  PolicyJson,
+  Role,
+  S3Bucket,
+  SageMakerDomain,
+  SageMakerSpace,
+  SageMakerUserProfile,
+  SnapshotGap,
+  User,
+  VpcEndpoint,
+} from './snapshot.js';
+
+/** The AWS CLI commands whose output the importer reads, and the file names they go to. */
+export const CLI_FILES: readonly { readonly file: string; readonly command: string; readonly required: boolean; readonly note?: string }[] = [
+  { file: 'sts-get-caller-identity.json', command: 'aws sts get-caller-identity', required: true },
+  { file: 'iam-get-account-authorization-details.json', command: 'aws iam get-account-authorization-details', required: true },
+  { file: 'organizations-describe-organization.json', command: 'aws organizations describe-organization', required: false, note: 'absent: the account is not in an organization' },
+  { file: 'organizations-list-roots.json', command: 'aws organizations list-roots', required: false, note: 'from the management account or a delegated administrator' },
+  { file: 'organizations-list-parents-<child-id>.json', command: 'aws organizations list-parents --child-id <child-id>', required: false, note: 'for the account, then for each OU up to the root' },
+  { file: 'organizations-list-policies-for-target-<target-id>-scp.json', command: 'aws organizations list-policies-for-target --target-id <target-id> --filter SERVICE_CONTROL_POLICY', required: false, note: 'for the root, each OU and the account' },
+  { file: 'organizations-list-policies-for-target-<target-id>-rcp.json', command: 'aws organizations list-policies-for-target --target-id <target-id> --filter RESOURCE_CONTROL_POLICY', required: false, note: 'same, when RCPs are enabled' },
+  { file: 'organizations-describe-policy-<policy-id>.json', command: 'aws organizations describe-policy --policy-id <policy-id>', required: false, note: 'for every policy listed above' },
+  { file: 'ec2-describe-vpc-endpoints.json', command: 'aws ec2 describe-vpc-endpoints', required: false },
+  { file: 'kms-list-aliases.json', command: 'aws kms list-aliases', required: false },
+  { file: 'kms-describe-key-<key-id>.json', command: 'aws kms describe-key --key-id <key-id>', required: false, note: 'for each key the jobs use' },
+  { file: 'kms-get-key-policy-<key-id>.json', command: 'aws kms get-key-policy --key-id <key-id> --policy-name default', required: false },
+  { file: 's3api-get-bucket-policy-<bucket>.json', command: 'aws s3api get-bucket-policy --bucket <bucket>', required: false, note: 'for each job bucket; none saved = no bucket policy' },
+  { file: 's3api-get-bucket-encryption-<bucket>.json', command: 'aws s3api get-bucket-encryption --bucket <bucket>', required: false },
+  { file: 's3api-get-bucket-location-<bucket>.json', command: 'aws s3api get-bucket-location --bucket <bucket>', required: false },
+  { file: 'sagemaker-describe-domain-<domain-id>.json', command: 'aws sagemaker describe-domain --domain-id <domain-id>', required: true },
+  { file: 'sagemaker-describe-user-profile-<domain-id>-<name>.json', command: 'aws sagemaker describe-user-profile --domain-id <domain-id> --user-profile-name <name>', required: false },
+  { file: 'sagemaker-describe-space-<domain-id>-<name>.json', command: 'aws sagemaker describe-space --domain-id <domain-id> --space-name <name>', required: false },
+  { file: 'sagemaker-list-tags-<domain-id>-<name>.json', command: 'aws sagemaker list-tags --resource-arn <user-profile or space ARN>', required: false, note: 'tags are copied onto the jobs; SCPs may require them' },
+  { file: 'ecr-get-repository-policy-<repository>.json', command: 'aws ecr get-repository-policy --repository-name <repository>', required: false, note: 'custom images only' },
+];
+
+export interface FromCliResult {
+  readonly snapshot: AccountSnapshot;
+  /** Files that could not be read as expected (the snapshot has what the others gave). */
+  readonly errors: readonly FileError[];
+  readonly gaps: readonly SnapshotGap[];
+}
+
+type Json = unknown;
+
+/** Reads one of the saved files; `undefined` when absent. Errors are collected, not thrown. */
+class CliDir {
+  readonly errors: FileError[] = [];
+  readonly gaps: SnapshotGap[] = [];
+  private readonly names: string[];
+  constructor(readonly dir: string) {
+    this.names = existsSync(dir) ? readdirSync(dir).sort() : [];
+  }
+
+  has(file: string): boolean {
+    return this.names.includes(file);
+  }
+
+  /** Files whose name starts with `prefix` and ends with `.json`, with the middle part. */
+  matching(prefix: string, suffix = '.json'): { file: string; middle: string }[] {
+    return this.names
+      .filter((n) => n.startsWith(prefix) && n.endsWith(suffix) && n.length > prefix.length + suffix.length)
+      .map((file) => ({ file, middle: file.slice(prefix.length, file.length - suffix.length) }));
+  }
+
+  read(file: string): Json | undefined {
+    if (!this.has(file)) return undefined;
+    const text = readFileSync(join(this.dir, file), 'utf8');
+    const parsed = parseJson(text);
+    if (!parsed.ok) {
+      this.errors.push({ file, line: parsed.error.line, column: parsed.error.column, path: parsed.error.path, message: parsed.error.message });
+      return undefined;
+    }
+    return toPlain(parsed.root);
+  }
+
+  expect(file: string, what: string): Json | undefined {
+    const value = this.read(file);
+    if (value === undefined && !this.errors.some((e) => e.file === file)) {
+      this.gaps.push({ what, file, message: `${file} is missing: save it with the command in docs/snapshot-from-cli.md` });
+    }
+    return value;
+  }
+
+  wrongShape(file: string, path: string, expected: string): void {
+    this.errors.push({ file, line: 1, column: 1, path, message: `expected ${expected}` });
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function list(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function tagsOf(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of list(v)) if (isObject(t) && typeof t.Key === 'string') out[t.Key] = String(t.Value ?? '');
+  return out;
+}
+
+/**
+ * Decodes a policy document as AWS returns it: an object (the CLI decoded it), JSON in a
+ * string (Organizations, KMS, S3, EC2), or URL-encoded JSON in a string (the IAM API).
+ */
+export function decodePolicyDocument(value: unknown): PolicyJson | undefined {
+  if (isObject(value)) return value;
+  if (typeof value !== 'string') return undefined;
+  const tryParse = (s: string): PolicyJson | undefined => {
+    const parsed = parseJson(s);
+    if (!parsed.ok) return undefined;
+    const plain = toPlain(parsed.root);
+    return isObject(plain) ? (JSON.parse(JSON.stringify(plain)) as PolicyJson) : undefined;
+  };
+  const direct = tryParse(value);
+  if (direct) return direct;
+  try {
+    return tryParse(decodeURIComponent(value.replace(/\+/g, '%20')));
+  } catch {
+    return undefined;
+  }
+}
+
+function policyOrError(dir: CliDir, file: string, path: string, value: unknown): PolicyJson | undefined {
+  const doc = decodePolicyDocument(value);
+  if (!doc) dir.wrongShape(file, path, 'a policy document (JSON, JSON in a string, or URL-encoded JSON)');
+  return doc;
+}
+
+/** Reads the IAM authorization details (possibly several saved pages). */
+function readIam(dir: CliDir): { roles: Role[]; users: User[]; groups: Group[] } {
+  const files = [
+    ...(dir.has('iam-get-account-authorization-details.json') ? ['iam-get-account-authorization-details.json'] : []),
+    ...dir.matching('iam-get-account-authorization-details-').map((m) => m.file),
+  ];
+  if (files.length === 0) {
+    dir.expect('iam-get-account-authorization-details.json', 'IAM roles and policies');
+    return { roles: [], users: [], groups: [] };
+  }
+  const managed = new Map<string, NamedPolicy>();
+  const pages: { file: string; body: Record<string, unknown> }[] = [];
+  for (const file of files) {
+    const body = dir.read(file);
+    if (body === undefined) continue;
+    if (!isObject(body)) {
+      dir.wrongShape(file, '$', 'the output of aws iam get-account-authorization-details (an object)');
+      continue;
+    }
+    pages.push({ file, body });
+    list(body.Policies).forEach((p, i) => {
+      if (!isObject(p) || typeof p.Arn !== 'string') return;
+      const versions = list(p.PolicyVersionList);
+      const def = versions.find((v) => isObject(v) && (v.IsDefaultVersion === true || v.VersionId === p.DefaultVersionId));
+      if (!isObject(def)) return;
+      const document = policyOrError(dir, file, `$.Policies[${i}].PolicyVersionList`, def.Document);
+      if (document) managed.set(p.Arn, { name: str(p.PolicyName) ?? p.Arn, arn: p.Arn, document });
+    });
+  }
+  const attached = (file: string, path: string, v: unknown): NamedPolicy[] =>
+    list(v).flatMap((a, i) => {
+      if (!isObject(a) || typeof a.PolicyArn !== 'string') return [];
+      const p = managed.get(a.PolicyArn);
+      if (!p) {
+        dir.gaps.push({ what: `managed policy ${a.PolicyArn}`, file, message: `${path}[${i}]: the document of ${a.PolicyArn} is not in the saved Policies list` });
+        return [];
+      }
+      return [p];
+    });
+  const inline = (file: string, path: string, v: unknown): NamedPolicy[] =>
+    list(v).flatMap((p, i) => {
+      if (!isObject(p)) return [];
+      const document = policyOrError(dir, file, `${path}[${i}].PolicyDocument`, p.PolicyDocument);
+      return document ? [{ name: str(p.PolicyName) ?? `inline-${i}`, document }] : [];
+    });
+  const boundary = (file: string, v: unknown): NamedPolicy | undefined => {
+    if (!isObject(v) || typeof v.PermissionsBoundaryArn !== 'string') return undefined;
+    const p = managed.get(v.PermissionsBoundaryArn);
+    if (!p) dir.gaps.push({ what: `permissions boundary ${v.PermissionsBoundaryArn}`, file, message: 'its document is not in the saved Policies list' });
+    return p;
+  };
+  const roles: Role[] = [];
+  const users: User[] = [];
+  const groups: Group[] = [];
+  for (const { file, body } of pages) {
+    list(body.RoleDetailList).forEach((r, i) => {
+      const path = `$.RoleDetailList[${i}]`;
+      if (!isObject(r) || typeof r.Arn !== 'string' || typeof r.RoleName !== 'string') return dir.wrongShape(file, path, 'a role with Arn and RoleName');
+      const trustPolicy = policyOrError(dir, file, `${path}.AssumeRolePolicyDocument`, r.AssumeRolePolicyDocument);
+      const rolePath = str(r.Path) ?? '/';
+      roles.push({
+        arn: r.Arn,
+        name: r.RoleName,
+        path: rolePath,
+        roleId: str(r.RoleId),
+        trustPolicy: trustPolicy ?? { Version: '2012-10-17', Statement: [] },
+        inlinePolicies: inline(file, `${path}.RolePolicyList`, r.RolePolicyList),
+        attachedPolicies: attached(file, `${path}.AttachedManagedPolicies`, r.AttachedManagedPolicies),
+        permissionsBoundary: boundary(file, r.PermissionsBoundary),
+        tags: tagsOf(r.Tags),
+        serviceLinked: rolePath.startsWith('/aws-service-role/'),
+      });
+    });
+    list(body.UserDetailList).forEach((u, i) => {
+      const path = `$.UserDetailList[${i}]`;
+      if (!isObject(u) || typeof u.Arn !== 'string' || typeof u.UserName !== 'string') return dir.wrongShape(file, path, 'a user with Arn and UserName');
+      users.push({
+        arn: u.Arn,
+        name: u.UserName,
+        path: str(u.Path) ?? '/',
+        userId: str(u.UserId),
+        inlinePolicies: inline(file, `${path}.UserPolicyList`, u.UserPolicyList),
+        attachedPolicies: attached(file, `${path}.AttachedManagedPolicies`, u.AttachedManagedPolicies),
+        groups: list(u.GroupList).filter((g): g is string => typeof g === 'string'),
+        permissionsBoundary: boundary(file, u.PermissionsBoundary),
+        tags: tagsOf(u.Tags),
+      });
+    });
+    list(body.GroupDetailList).forEach((g, i) => {
+      const path = `$.GroupDetailList[${i}]`;
+      if (!isObject(g) || typeof g.Arn !== 'string' || typeof g.GroupName !== 'string') return dir.wrongShape(file, path, 'a group with Arn and GroupName');
+      groups.push({
+        arn: g.Arn,
+        name: g.GroupName,
+        inlinePolicies: inline(file, `${path}.GroupPolicyList`, g.GroupPolicyList),
+        attachedPolicies: attached(file, `${path}.AttachedManagedPolicies`, g.AttachedManagedPolicies),
+      });
+    });
+  }
+  return { roles, users, groups };
+}
+
+function readOrganization(dir: CliDir, accountId: string): Organization | undefined {
+  const org = dir.read('organizations-describe-organization.json');
+  if (org === undefined) return undefined;
+  const o = isObject(org) && isObject(org.Organization) ? org.Organization : undefined;
+  if (!o) {
+    dir.wrongShape('organizations-describe-organization.json', '$.Organization', 'the output of aws organizations describe-organization');
+    return undefined;
+  }
+  const isManagementAccount = o.MasterAccountId === accountId;
+  const roots = dir.read('organizations-list-roots.json');
+  const root = isObject(roots) ? list(roots.Roots).find(isObject) : undefined;
+  const enabled = (type: string): boolean | undefined =>
+    root ? list(root.PolicyTypes).some((p) => isObject(p) && p.Type === type && p.Status === 'ENABLED') : undefined;
+
+  // Walk from the account up to the root through the saved list-parents outputs.
+  const chain: { id: string; type: OrgLevel['type'] }[] = [{ id: accountId, type: 'ACCOUNT' }];
+  for (let guard = 0; guard < 10; guard++) {
+    const child = chain[chain.length - 1]!;
+    if (child.type === 'ROOT') break;
+    const file = `organizations-list-parents-${child.id}.json`;
+    const parents = dir.expect(file, `the parent of ${child.id} in the organization`);
+    const parent = isObject(parents) ? list(parents.Parents).find(isObject) : undefined;
+    if (!parent || typeof parent.Id !== 'string') break;
+    chain.push({ id: parent.Id, type: parent.Type === 'ROOT' ? 'ROOT' : 'ORGANIZATIONAL_UNIT' });
+  }
+  const policiesAt = (target: string, kind: 'scp' | 'rcp'): NamedPolicy[] => {
+    const file = `organizations-list-policies-for-target-${target}-${kind}.json`;
+    const listed = kind === 'scp' ? dir.expect(file, `SCPs attached to ${target}`) : dir.read(file);
+    if (!isObject(listed)) return [];
+    return list(listed.Policies).flatMap((p) => {
+      if (!isObject(p) || typeof p.Id !== 'string') return [];
+      const pf = `organizations-describe-policy-${p.Id}.json`;
+      const described = dir.expect(pf, `the content of policy ${p.Id}`);
+      const content = isObject(described) && isObject(described.Policy) ? described.Policy.Content : undefined;
+      if (described === undefined) return [];
+      const document = policyOrError(dir, pf, '$.Policy.Content', content);
+      return document ? [{ name: str(p.Name) ?? p.Id, arn: str(p.Arn), document }] : [];
+    });
+  };
+  const reachedRoot = chain[chain.length - 1]?.type === 'ROOT';
+  if (!reachedRoot && !isManagementAccount) {
+    dir.gaps.push({ what: 'organization path', message: 'the path from the account to the root is incomplete, so SCPs cannot be decided' });
+  }
+  const path: OrgLevel[] = chain
+    .slice()
+    .reverse()
+    .map((l) => ({ id: l.id, type: l.type, scps: policiesAt(l.id, 'scp'), rcps: policiesAt(l.id, 'rcp') }));
+  return {
+    id: str(o.Id),
+    isManagementAccount,
+    scpsEnabled: enabled('SERVICE_CONTROL_POLICY') ?? path.some((l) => l.scps.length > 0),
+    rcpsEnabled: enabled('RESOURCE_CONTROL_POLICY') ?? path.some((l) => l.rcps.length > 0),
+    path,
+  };
+}
+
+function readSageMaker(dir: CliDir): { domains: SageMakerDomain[]; userProfiles: SageMakerUserProfile[]; spaces: SageMakerSpace[] } {
+  const tagsFor = (...ids: string[]): Record<string, string> => {
+    const t = dir.read(`sagemaker-list-tags-${ids.join('-')}.json`);
+    return isObject(t) ? tagsOf(t.Tags) : {};
+  };
+  const domains: SageMakerDomain[] = [];
+  for (const { file } of dir.matching('sagemaker-describe-domain-')) {
+    const d = dir.read(file);
+    if (!isObject(d) || typeof d.DomainId !== 'string') {
+      if (d !== undefined) dir.wrongShape(file, '$', 'the output of aws sagemaker describe-domain');
+      continue;
+    }
+    const dus = isObject(d.DefaultUserSettings) ? d.DefaultUserSettings : {};
+    const dss = isObject(d.DefaultSpaceSettings) ? d.DefaultSpaceSettings : {};
+    domains.push({
+      id: d.DomainId,
+      name: str(d.DomainName),
+      arn: str(d.DomainArn),
+      appNetworkAccessType: d.AppNetworkAccessType === 'VpcOnly' ? 'VpcOnly' : 'PublicInternetOnly',
+      vpcId: str(d.VpcId),
+      subnetIds: list(d.SubnetIds).filter((s): s is string => typeof s === 'string'),
+      securityGroupIds: list(dus.SecurityGroups).filter((s): s is string => typeof s === 'string'),
+      defaultExecutionRole: str(dus.ExecutionRole),
+      defaultSpaceExecutionRole: str(dss.ExecutionRole),
+      kmsKeyId: str(d.KmsKeyId),
+      tags: tagsFor(d.DomainId),
+    });
+  }
+  if (domains.length === 0) dir.gaps.push({ what: 'SageMaker domain', file: 'sagemaker-describe-domain-<domain-id>.json', message: 'no domain saved: save aws sagemaker describe-domain' });
+  const userProfiles: SageMakerUserProfile[] = [];
+  for (const { file } of dir.matching('sagemaker-describe-user-profile-')) {
+    const u = dir.read(file);
+    if (!isObject(u) || typeof u.DomainId !== 'string' || typeof u.UserProfileName !== 'string') {
+      if (u !== undefined) dir.wrongShape(file, '$', 'the output of aws sagemaker describe-user-profile');
+      continue;
+    }
+    const us = isObject(u.UserSettings) ? u.UserSettings : {};
+    userProfiles.push({
+      domainId: u.DomainId,
+      name: u.UserProfileName,
+      arn: str(u.UserProfileArn),
+      executionRole: str(us.ExecutionRole),
+      securityGroupIds: list(us.SecurityGroups).filter((s): s is string => typeof s === 'string'),
+      tags: tagsFor(u.DomainId, u.UserProfileName),
+    });
+  }
+  const spaces: SageMakerSpace[] = [];
+  for (const { file } of dir.matching('sagemaker-describe-space-')) {
+    const s = dir.read(file);
+    if (!isObject(s) || typeof s.DomainId !== 'string' || typeof s.SpaceName !== 'string') {
+      if (s !== undefined) dir.wrongShape(file, '$', 'the output of aws sagemaker describe-space');
+      continue;
+    }
+    const own = isObject(s.OwnershipSettings) ? s.OwnershipSettings : {};
+    spaces.push({
+      domainId: s.DomainId,
+      name: s.SpaceName,
+      arn: str(s.SpaceArn),
+      ownerUserProfileName: str(own.OwnerUserProfileName),
+      tags: tagsFor(s.DomainId, s.SpaceName),
+    });
+  }
+  return { domains, userProfiles, spaces };
+}
+
+function readVpcEndpoints(dir: CliDir): VpcEndpoint[] {
+  const file = 'ec2-describe-vpc-endpoints.json';
+  const body = dir.read(file);
+  if (body === undefined) {
+    dir.gaps.push({ what: 'VPC endpoints', file, message: `${file} is missing: endpoint policies cannot be checked` });
+    return [];
+  }
+  if (!isObject(body)) {
+    dir.wrongShape(file, '$', 'the output of aws ec2 describe-vpc-endpoints');
+    return [];
+  }
+  return list(body.VpcEndpoints).flatMap((e, i) => {
+    if (!isObject(e) || typeof e.VpcEndpointId !== 'string' || typeof e.ServiceName !== 'string') return [];
+    const type = e.VpcEndpointType === 'Gateway' ? 'Gateway' : e.VpcEndpointType === 'GatewayLoadBalancer' ? 'GatewayLoadBalancer' : 'Interface';
+    const policy = e.PolicyDocument === undefined ? undefined : policyOrError(dir, file, `$.VpcEndpoints[${i}].PolicyDocument`, e.PolicyDocument);
+    return [{ id: e.VpcEndpointId, vpcId: str(e.VpcId), serviceName: e.ServiceName, type, policy } satisfies VpcEndpoint];
+  });
+}
+
+function readKms(dir: CliDir): KmsKey[] {
+  const aliasesBody = dir.read('kms-list-aliases.json');
+  const aliases = isObject(aliasesBody) ? list(aliasesBody.Aliases).filter(isObject) : [];
+  return dir.matching('kms-describe-key-').flatMap(({ file, middle }) => {
+    const body = dir.read(file);
+    const meta = isObject(body) && isObject(body.KeyMetadata) ? body.KeyMetadata : undefined;
+    if (!meta || typeof meta.Arn !== 'string' || typeof meta.KeyId !== 'string') {
+      if (body !== undefined) dir.wrongShape(file, '$.KeyMetadata', 'the output of aws kms describe-key');
+      return [];
+    }
+    const pf = `kms-get-key-policy-${middle}.json`;
+    const pb = dir.expect(pf, `the key policy of ${meta.KeyId}`);
+    const policy = isObject(pb) ? policyOrError(dir, pf, '$.Policy', pb.Policy) : undefined;
+    return [
+      {
+        arn: meta.Arn,
+        keyId: meta.KeyId,
+        aliases: aliases.filter((a) => a.TargetKeyId === meta.KeyId).map((a) => String(a.AliasName)),
+        keyManager: meta.KeyManager === 'AWS' ? 'AWS' : 'CUSTOMER',
+        policy,
+      } satisfies KmsKey,
+    ];
+  });
+}
+
+function readBuckets(dir: CliDir, region: string): S3Bucket[] {
+  const names = new Set<string>();
+  for (const prefix of ['s3api-get-bucket-policy-', 's3api-get-bucket-encryption-', 's3api-get-bucket-location-']) {
+    for (const m of dir.matching(prefix)) names.add(m.middle);
+  }
+  return [...names].sort().map((name) => {
+    const pf = `s3api-get-bucket-policy-${name}.json`;
+    const pb = dir.read(pf);
+    const policy = isObject(pb) ? policyOrError(dir, pf, '$.Policy', pb.Policy) : undefined;
+    const eb = dir.read(`s3api-get-bucket-encryption-${name}.json`);
+    const rule = isObject(eb) && isObject(eb.ServerSideEncryptionConfiguration) ? list(eb.ServerSideEncryptionConfiguration.Rules).find(isObject) : undefined;
+    const def = rule && isObject(rule.ApplyServerSideEncryptionByDefault) ? rule.ApplyServerSideEncryptionByDefault : undefined;
+    const lb = dir.read(`s3api-get-bucket-location-${name}.json`);
+    // get-bucket-location answers null for us-east-1.
+    const location = isObject(lb) ? (typeof lb.LocationConstraint === 'string' && lb.LocationConstraint ? lb.LocationConstraint : 'us-east-1') : undefined;
+    const algorithm = def?.SSEAlgorithm;
+    return {
+      name,
+      region: location ?? region,
+      policy,
+      encryption:
+        algorithm === 'AES256' || algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse'
+          ? { algorithm, ...(typeof def?.KMSMasterKeyID === 'string' ? { kmsKeyId: def.KMSMasterKeyID } : {}) }
+          : undefined,
+    } satisfies S3Bucket;
+  });
+}
+
+function readEcr(dir: CliDir, region: string, accountId: string): EcrRepository[] {
+  return dir.matching('ecr-get-repository-policy-').flatMap(({ file, middle }) => {
+    const body = dir.read(file);
+    if (!isObject(body)) return [];
+    const policy = policyOrError(dir, file, '$.policyText', body.policyText);
+    const name = str(body.repositoryName) ?? middle;
+    return [{ arn: `arn:aws:ecr:${region}:${str(body.registryId) ?? accountId}:repository/${name}`, name, policy }];
+  });
+}
+
+/**
+ * Builds a snapshot from a folder of saved AWS CLI outputs. `region` wins over the
+ * region found in the domain's ARN.
+ */
+export function snapshotFromCliDir(dirPath: string, options: { region?: string } = {}): FromCliResult {
+  const dir = new CliDir(dirPath);
+  if (!existsSync(dirPath)) {
+    dir.errors.push({ file: dirPath, line: 0, column: 0, path: '$', message: 'folder not found' });
+  }
+  const identity = dir.expect('sts-get-caller-identity.json', 'the account id');
+  let accountId = isObject(identity) ? str(identity.Account) : undefined;
+  const sagemaker = readSageMaker(dir);
+  const domainArn = sagemaker.domains.find((d) => d.arn)?.arn;
+  const arnParts = domainArn?.split(':');
+  accountId ??= arnParts?.[4];
+  const region = options.region ?? arnParts?.[3] ?? '';
+  if (!accountId) dir.gaps.push({ what: 'account id', message: 'no account id: save aws sts get-caller-identity' });
+  if (!region) dir.gaps.push({ what: 'region', message: 'no region: pass --region or save aws sagemaker describe-domain' });
+  const iam = readIam(dir);
+  const snapshot: AccountSnapshot = {
+    snapshotVersion: 1,
+    generatedAt: new Date().toISOString(),
+    source: 'aws-cli',
+    accountId: accountId ?? '000000000000',
+    region: region || 'us-east-1',
+    partition: arnParts?.[1] === 'aws-cn' || arnParts?.[1] === 'aws-us-gov' ? arnParts[1] : 'aws',
+    organization: readOrganization(dir, accountId ?? ''),
+    roles: iam.roles,
+    users: iam.users,
+    groups: iam.groups,
+    sagemaker,
+    vpcEndpoints: readVpcEndpoints(dir),
+    kmsKeys: readKms(dir),
+    s3Buckets: readBuckets(dir, region),
+    ecrRepositories: readEcr(dir, region, accountId ?? ''),
+    gaps: dir.gaps,
+  };
+  return { snapshot, errors: dir.errors, gaps: dir.gaps };
+}
