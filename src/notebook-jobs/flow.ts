@@ -106,6 +106,11 @@ export interface FlowStep {
   readonly layers: readonly StepLayer[];
   /** The S3 endpoint the request goes through, if any. */
   readonly viaVpcEndpoint?: string;
+  /**
+   * The resource belongs to AWS (the driver bucket, the SageMaker Distribution image):
+   * its resource policy is AWS's and lets the caller in, so only the caller's side decides.
+   */
+  readonly awsOwnedResource?: boolean;
   /** For KMS calls made by a service on the caller's behalf: the key's ARN decides the key policy. */
   readonly kmsKeyArn?: string;
   readonly coveredBy: readonly ReferenceLabel[];
@@ -701,7 +706,8 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       action,
       resource: arn(setup, 'ecr', `repository/${setup.imageRepository}`, r, setup.imageAccountId),
       context: { ...requested, 'aws:ResourceAccount': setup.imageAccountId },
-      layers: ['identity', 'scp', 'ecr'],
+      layers: ['identity', 'scp'],
+      awsOwnedResource: true,
       coveredBy: ['P7'],
       evidence: 'documented',
       why: 'SageMaker pulls the image with the job role, outside the customer VPC.',
@@ -787,8 +793,11 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       caller: 'job-container',
       action,
       resource,
-      // The driver bucket belongs to AWS: its bucket policy is AWS's; RCPs of our org do not apply.
-      context: { ...requested, ...s3Context(jobVpce), 'aws:ResourceAccount': 'aws-owned' },
+      // The driver bucket belongs to AWS: its bucket policy is AWS's; RCPs of our org do not
+      // apply. Its account id is not published, so data-perimeter conditions on it stay open.
+      context: { ...requested, ...s3Context(jobVpce) },
+      unknownContextKeys: ['aws:ResourceAccount', 'aws:ResourceOrgID', 'aws:ResourceOrgPaths'],
+      awsOwnedResource: true,
       layers: jobVpce ? ['identity', 'scp', 'vpc-endpoint'] : ['identity', 'scp'],
       viaVpcEndpoint: jobVpce,
       coveredBy: jobVpce ? ['P4', 'V1'] : ['P4'],

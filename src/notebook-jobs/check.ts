@@ -1,0 +1,293 @@
+/**
+ * `check`: will notebook jobs work in this account, and if not, exactly why and how to
+ * fix it. Every step of the flow is a scenario decided by the engine; every failure gets
+ * the smallest fix that we have proven (by re-evaluating the step on the fixed snapshot)
+ * makes it pass, or, where the blocker belongs to someone else, the blocking statement
+ * and what its owner must change.
+ */
+import type { AccountSnapshot } from '../account/snapshot.js';
+import type { DecisionResult, Scenario } from '../engine/types.js';
+import { buildFlow, DEFAULT_FLOW_OPTIONS } from './flow.js';
+import type { FlowOptions, FlowSetup, FlowStep, Phase, Variant } from './flow.js';
+import { applyFix, endpointFix, identityFix, keyPolicyFix, mergeFixes, profileTagFix, trustFix } from './fixes.js';
+import type { Fix, FixOwner, OwnerChange } from './fixes.js';
+import { callerRole, stepScenario } from './scenarios.js';
+import type { PolicySources } from './scenarios.js';
+import { resolveSetup } from './setup.js';
+import type { Selection } from './setup.js';
+
+/** What decided a request, as the engine reports it. */
+export interface EngineDecidedBy {
+  /** Layer name of the scenario format: identity, permissionsBoundary, session, resource, scp, rcp, vpcEndpoint. */
+  readonly layer: string;
+  /** Index of the policy in its layer (for scp/rcp: [level, index]). */
+  readonly policyIndex?: readonly number[];
+  readonly sid?: string;
+  readonly statementIndex?: number;
+}
+
+export interface EngineVerdict {
+  readonly decision: DecisionResult;
+  readonly decidedBy?: EngineDecidedBy;
+  /** Present when the decision depends on unknown context: the condition under which it is Allow. */
+  readonly allowWhen?: string;
+}
+
+/** The engine as check sees it: one scenario in, one verdict out. Injected so tests can swap it. */
+export type Evaluate = (scenario: Scenario) => EngineVerdict;
+
+export type StepStatus = 'pass' | 'fail' | 'warn' | 'conditional' | 'undecided';
+
+export interface DecidedBy {
+  readonly layer: string;
+  /** The policy as the account names it, e.g. "SCP RequireCostCenterOnTraining (attached to OU ml-workloads)". */
+  readonly policy: string;
+  readonly sid?: string;
+  readonly statementIndex?: number;
+}
+
+export interface StepOutcome {
+  readonly step: FlowStep;
+  readonly principal: string;
+  readonly decision: DecisionResult | 'Undecided';
+  readonly status: StepStatus;
+  readonly decidedBy?: DecidedBy;
+  /** For a conditional pass: when it is allowed. */
+  readonly allowWhen?: string;
+  readonly fix?: Fix;
+  readonly ownerChange?: OwnerChange;
+  /** For undecided steps: what the snapshot lacks. */
+  readonly missing?: readonly string[];
+  /** For steps that depend on an open question (FlowOptions): the decision under each answer. */
+  readonly dependsOn?: readonly { readonly option: keyof FlowOptions; readonly value: string; readonly decision: DecisionResult }[];
+  readonly scenario: Scenario;
+}
+
+export interface CheckSummary {
+  readonly steps: number;
+  readonly pass: number;
+  readonly fail: number;
+  readonly warn: number;
+  readonly conditional: number;
+  readonly undecided: number;
+  /** Required failures that only show when a job runs (the nastiest kind). */
+  readonly failuresAtRunTime: number;
+  /** Required failures seen when submitting or scheduling. */
+  readonly failuresAtSubmit: number;
+  readonly ok: boolean;
+}
+
+export interface CheckResult {
+  readonly setup: FlowSetup;
+  readonly variant: Variant;
+  readonly notes: readonly string[];
+  readonly steps: readonly StepOutcome[];
+  /** Every proven fix, merged per target. */
+  readonly fixes: readonly Fix[];
+  readonly summary: CheckSummary;
+}
+
+export interface CheckOptions {
+  readonly variant: Variant;
+  readonly flowOptions?: Partial<FlowOptions>;
+  readonly evaluate: Evaluate;
+}
+
+export type CheckOutcome = { readonly ok: true; readonly result: CheckResult } | { readonly ok: false; readonly message: string };
+
+const RUN_PHASES: readonly Phase[] = ['run'];
+
+function policyName(sources: PolicySources, by: EngineDecidedBy): string {
+  const [a = 0, b = 0] = by.policyIndex ?? [];
+  switch (by.layer) {
+    case 'identity':
+      return sources.identity[a] ?? `identity policy ${a + 1}`;
+    case 'permissionsBoundary':
+      return sources.permissionsBoundary ?? 'permissions boundary';
+    case 'resource':
+      return sources.resource ?? 'resource policy';
+    case 'vpcEndpoint':
+      return sources.vpcEndpoint ?? 'VPC endpoint policy';
+    case 'scp':
+      return by.policyIndex && by.policyIndex.length > 1 ? (sources.scp[a]?.[b] ?? `SCP at level ${a + 1}`) : `SCPs at level ${a + 1}`;
+    case 'rcp':
+      return by.policyIndex && by.policyIndex.length > 1 ? (sources.rcp[a]?.[b] ?? `RCP at level ${a + 1}`) : `RCPs at level ${a + 1}`;
+    default:
+      return by.layer;
+  }
+}
+
+function ownerOf(layer: string): FixOwner {
+  if (layer === 'scp' || layer === 'rcp') return 'organization';
+  if (layer === 'vpcEndpoint') return 'network';
+  return 'account';
+}
+
+/** Tag keys an SCP statement tests with aws:RequestTag/KEY, with a value it accepts. */
+function requiredRequestTags(scenario: Scenario, by: EngineDecidedBy): Record<string, string> {
+  const [level = 0, index = 0] = by.policyIndex ?? [];
+  const doc = scenario.policies.scp?.[level]?.[index] as { Statement?: unknown } | undefined;
+  const statements = Array.isArray(doc?.Statement) ? doc.Statement : doc?.Statement ? [doc.Statement] : [];
+  const st = (by.statementIndex !== undefined ? statements[by.statementIndex] : undefined) as { Condition?: Record<string, Record<string, unknown>> } | undefined;
+  const tags: Record<string, string> = {};
+  for (const [op, keys] of Object.entries(st?.Condition ?? {})) {
+    for (const [key, value] of Object.entries(keys)) {
+      const m = /^aws:RequestTag\/(.+)$/i.exec(key);
+      if (!m) continue;
+      const values = (Array.isArray(value) ? value : [value]).map(String);
+      // A Deny on StringNotEquals lists the accepted values; a Null test accepts any value.
+      tags[m[1]!] = /StringNotEquals|StringNotLike/.test(op) && values[0] ? values[0] : 'REPLACE-ME';
+    }
+  }
+  return tags;
+}
+
+interface Attempt {
+  readonly verdict: EngineVerdict;
+  readonly scenario: Scenario;
+  readonly sources: PolicySources;
+  readonly missing: readonly string[];
+}
+
+function attempt(snapshot: AccountSnapshot, setup: FlowSetup, step: FlowStep, evaluate: Evaluate): Attempt {
+  const { scenario, sources, missing } = stepScenario(snapshot, setup, step);
+  return { verdict: evaluate(scenario), scenario, sources, missing };
+}
+
+/** Candidate fixes for a denied step, smallest first. */
+function candidates(step: FlowStep, setup: FlowSetup, first: Attempt): Fix[][] {
+  const out: Fix[][] = [];
+  const role = callerRole(setup, step);
+  const by = first.verdict.decidedBy;
+  if (first.verdict.decision === 'ExplicitDeny') {
+    if (by?.layer === 'scp') {
+      const tags = requiredRequestTags(first.scenario, by);
+      if (Object.keys(tags).length) out.push([profileTagFix(setup, tags)]);
+    }
+    return out;
+  }
+  if (step.caller.startsWith('service:') && step.action === 'sts:AssumeRole') {
+    out.push([trustFix(step, step.caller.slice('service:'.length))]);
+    return out;
+  }
+  const id = role ? identityFix(step, role) : undefined;
+  const key = role && step.kmsKeyArn ? keyPolicyFix(step, role) : undefined;
+  const vpce = step.viaVpcEndpoint ? endpointFix(step) : undefined;
+  for (const f of [id, key, vpce]) if (f) out.push([f]);
+  if (id && key) out.push([id, key]);
+  if (id && vpce) out.push([id, vpce]);
+  return out;
+}
+
+/**
+ * The step as it is made on a fixed snapshot: a fix that tags the profile changes the tags
+ * Studio copies onto the job, so the request itself changes.
+ */
+function stepAfterFixes(setup: FlowSetup, step: FlowStep, fixes: readonly Fix[], rebuild: (s: FlowSetup) => FlowStep[]): { setup: FlowSetup; step: FlowStep } {
+  const tags = Object.assign({}, ...fixes.map((f) => f.tags ?? {})) as Record<string, string>;
+  if (!Object.keys(tags).length) return { setup, step };
+  const fixedSetup = { ...setup, profileTags: { ...setup.profileTags, ...tags } };
+  return { setup: fixedSetup, step: rebuild(fixedSetup).find((s) => s.id === step.id) ?? step };
+}
+
+function evaluateStep(snapshot: AccountSnapshot, setup: FlowSetup, step: FlowStep, evaluate: Evaluate, rebuild: (s: FlowSetup) => FlowStep[]): StepOutcome {
+  const first = attempt(snapshot, setup, step, evaluate);
+  const principal = first.scenario.request.principal;
+  if (first.missing.length) {
+    return { step, principal, decision: 'Undecided', status: 'undecided', missing: first.missing, scenario: first.scenario };
+  }
+  const v = first.verdict;
+  const decidedBy = v.decidedBy ? { layer: v.decidedBy.layer, policy: policyName(first.sources, v.decidedBy), sid: v.decidedBy.sid, statementIndex: v.decidedBy.statementIndex } : undefined;
+  if (v.decision === 'Allow') {
+    return { step, principal, decision: 'Allow', status: v.allowWhen ? 'conditional' : 'pass', decidedBy, allowWhen: v.allowWhen, scenario: first.scenario };
+  }
+  let fix: Fix | undefined;
+  for (const set of candidates(step, setup, first)) {
+    let fixed = snapshot;
+    for (const f of set) fixed = applyFix(fixed, f);
+    const after = stepAfterFixes(setup, step, set, rebuild);
+    if (attempt(fixed, after.setup, after.step, evaluate).verdict.decision === 'Allow') {
+      // A pair of fixes is reported as its first; the second is found on the next step's check.
+      fix = set[0];
+      if (set.length > 1) {
+        return {
+          step,
+          principal,
+          decision: v.decision,
+          status: step.required ? 'fail' : 'warn',
+          decidedBy,
+          fix: set[0],
+          ownerChange: { owner: set[1]!.owner, summary: `and ${set[1]!.summary}` },
+          scenario: first.scenario,
+        };
+      }
+      break;
+    }
+  }
+  const ownerChange: OwnerChange | undefined =
+    !fix && decidedBy
+      ? {
+          owner: ownerOf(decidedBy.layer),
+          summary:
+            v.decision === 'ExplicitDeny'
+              ? `${decidedBy.policy}${decidedBy.sid ? `, statement ${decidedBy.sid}` : ''} denies ${step.action}: its owner must exempt this request`
+              : `${decidedBy.policy} does not allow ${step.action}: its owner must allow it`,
+        }
+      : undefined;
+  return { step, principal, decision: v.decision, status: step.required ? 'fail' : 'warn', decidedBy, fix, ownerChange, scenario: first.scenario };
+}
+
+function summarize(steps: readonly StepOutcome[]): CheckSummary {
+  const count = (s: StepStatus): number => steps.filter((o) => o.status === s).length;
+  const fail = steps.filter((o) => o.status === 'fail');
+  return {
+    steps: steps.length,
+    pass: count('pass'),
+    fail: fail.length,
+    warn: count('warn'),
+    conditional: count('conditional'),
+    undecided: count('undecided'),
+    failuresAtRunTime: fail.filter((o) => RUN_PHASES.includes(o.step.phase)).length,
+    failuresAtSubmit: fail.filter((o) => !RUN_PHASES.includes(o.step.phase) && o.step.phase !== 'manage').length,
+    ok: fail.length === 0 && steps.every((o) => o.status !== 'undecided' || !o.step.required),
+  };
+}
+
+/** Runs the check for one setup. */
+export function checkSetup(snapshot: AccountSnapshot, setup: FlowSetup, notes: readonly string[], options: CheckOptions): CheckResult {
+  const flowOptions: FlowOptions = { ...DEFAULT_FLOW_OPTIONS, ...options.flowOptions };
+  const steps = buildFlow(setup, options.variant, flowOptions);
+  const outcomes = steps.map((step): StepOutcome => {
+    const outcome = evaluateStep(snapshot, setup, step, options.evaluate, (s) => buildFlow(s, options.variant, flowOptions));
+    if (!step.dependsOn?.length || outcome.status === 'undecided') return outcome;
+    // Evaluate the other answer of each open question the step depends on.
+    const alternatives = step.dependsOn.map((option) => {
+      const other = option === 'createTimeResourceTags' ? (flowOptions.createTimeResourceTags === 'absent' ? 'fromRequestTags' : 'absent') : String(!flowOptions[option]);
+      const altOptions = { ...flowOptions, [option]: option === 'createTimeResourceTags' ? other : other === 'true' };
+      const altStep = buildFlow(setup, options.variant, altOptions).find((s) => s.id === step.id);
+      const verdict = altStep ? attempt(snapshot, setup, altStep, options.evaluate).verdict : undefined;
+      return { option, value: other, decision: verdict?.decision ?? (outcome.decision as DecisionResult) };
+    });
+    const differs = alternatives.filter((a) => a.decision !== outcome.decision);
+    if (!differs.length) return outcome;
+    return {
+      ...outcome,
+      dependsOn: [{ option: differs[0]!.option, value: String(flowOptions[differs[0]!.option]), decision: outcome.decision as DecisionResult }, ...differs],
+    };
+  });
+  const fixes = mergeFixes(outcomes.flatMap((o) => (o.fix ? [o.fix] : [])));
+  return { setup, variant: options.variant, notes, steps: outcomes, fixes, summary: summarize(outcomes) };
+}
+
+/** Resolves the selection against the snapshot and runs the check. */
+export function check(snapshot: AccountSnapshot, selection: Selection, options: CheckOptions): CheckOutcome {
+  const resolved = resolveSetup(snapshot, selection);
+  if (!resolved.ok) return resolved;
+  const gapNotes = (snapshot.gaps ?? []).map((g) => `not read: ${g.what}${g.file ? ` (${g.file})` : ''}: ${g.message}`);
+  return { ok: true, result: checkSetup(snapshot, resolved.setup, [...resolved.notes, ...gapNotes], options) };
+}
+
+/** Applies every fix of a result, in order. */
+export function applyFixes(snapshot: AccountSnapshot, fixes: readonly Fix[]): AccountSnapshot {
+  return fixes.reduce(applyFix, snapshot);
+}

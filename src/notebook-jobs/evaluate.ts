@@ -1,0 +1,33 @@
+/**
+ * The engine behind `check`: a scenario decided by `simulateScenario`, its deciding
+ * policy located by index so the report can name it as the account does.
+ */
+import { renderResidual } from '../engine/residual.js';
+import { simulateScenario } from '../engine/simulate.js';
+import type { EvaluationOptions, Scenario } from '../engine/types.js';
+import type { EngineVerdict, Evaluate } from './check.js';
+
+/** `policies.scp[1][0]` → [1, 0]; `policies.identity[2]` → [2]. */
+function indices(policy: string | undefined): number[] | undefined {
+  if (!policy) return undefined;
+  const found = [...policy.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+  return found.length ? found : undefined;
+}
+
+export class CheckEngineError extends Error {}
+
+export function engineEvaluator(options?: Partial<EvaluationOptions>): Evaluate {
+  return (scenario: Scenario): EngineVerdict => {
+    const r = simulateScenario(scenario, { ...options, trace: false });
+    if (r.error !== undefined || r.decision === undefined) {
+      // A policy of the account that the engine cannot read: say which, never guess.
+      throw new CheckEngineError(r.error ?? `no decision for ${scenario.name}`);
+    }
+    const by = r.decidedBy;
+    const decidedBy = by && by.layer !== 'request' ? { layer: by.layer, policyIndex: indices(by.policy) ?? (by.level !== undefined ? [by.level] : undefined), sid: by.sid, statementIndex: by.statementIndex } : undefined;
+    if (r.residual && r.residual.allowWhen !== false && r.residual.allowWhen !== true && r.decision !== 'ExplicitDeny') {
+      return { decision: 'Allow', decidedBy, allowWhen: renderResidual(r.residual.allowWhen) };
+    }
+    return { decision: r.decision, decidedBy };
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * Fixes: the smallest change that makes a failing step pass, and where it goes. A fix is
+ * data that can be applied to a snapshot, so every fix we print has been proven by
+ * re-evaluating the step on the fixed snapshot (see check.ts).
+ */
+import type { AccountSnapshot, PolicyJson } from '../account/snapshot.js';
+import type { FlowSetup, FlowStep } from './flow.js';
+
+export type FixTarget =
+  | { readonly kind: 'role-policy'; readonly roleArn: string; readonly policyName: string }
+  | { readonly kind: 'trust-policy'; readonly roleArn: string }
+  | { readonly kind: 'key-policy'; readonly keyArn: string }
+  | { readonly kind: 'vpc-endpoint-policy'; readonly endpointId: string }
+  | { readonly kind: 'bucket-policy'; readonly bucket: string }
+  | { readonly kind: 'profile-tags'; readonly domainId: string; readonly userProfileName?: string; readonly spaceName?: string };
+
+/** Who can make the change: the account's own IAM admins, or another team. */
+export type FixOwner = 'account' | 'organization' | 'key-owner' | 'network' | 'bucket-owner';
+
+export interface Fix {
+  readonly target: FixTarget;
+  /** The statement to add (policy targets). */
+  readonly statement?: PolicyJson;
+  /** The tags to add (profile-tags target). */
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly owner: FixOwner;
+  /** One line for people. */
+  readonly summary: string;
+}
+
+/** A change we cannot make for the user: the blocking statement and what its owner must do. */
+export interface OwnerChange {
+  readonly owner: FixOwner;
+  readonly summary: string;
+}
+
+/** Inline policy nbjob-iam adds missing statements to, one per role. */
+export const FIX_POLICY_NAME = 'nbjob-iam-notebook-jobs';
+
+function pascal(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/**
+ * The resource a fix statement grants: wide enough for every job (job names change each
+ * run), no wider. Job-specific names become `*` at the end of their type.
+ */
+export function fixResource(step: FlowStep): string {
+  const r = step.resource;
+  if (r === '*') return r;
+  const parts = r.split(':');
+  const service = parts[2];
+  if (service === 'sagemaker') return r.replace(/:(training-job|pipeline)\/.*$/, ':$1/*');
+  if (service === 'events') return r.replace(/:rule\/.*$/, ':rule/*');
+  if (service === 's3') {
+    const path = r.split(':::')[1] ?? '';
+    const [bucket = '', ...key] = path.split('/');
+    const name = bucket.startsWith('sagemakerheadlessexecution-') ? 'sagemakerheadlessexecution-*' : bucket;
+    return key.length ? `arn:${parts[1]}:s3:::${name}/*` : `arn:${parts[1]}:s3:::${name}`;
+  }
+  if (service === 'logs') return r.replace(/:log-stream:.*$/, ':log-stream:*');
+  return r;
+}
+
+/** Conditions a fix statement keeps so that it grants no more than the step needs. */
+function fixConditions(step: FlowStep): Record<string, Record<string, string>> | undefined {
+  const ctx = step.context;
+  if (step.action === 'iam:PassRole' && typeof ctx['iam:PassedToService'] === 'string') {
+    return { StringEquals: { 'iam:PassedToService': ctx['iam:PassedToService'] } };
+  }
+  // Creating notebook-job resources: key on the tag the extension always sets, as a request
+  // tag (a resource being created has no resource tags: shared/spec/notebook-job-flow.md §6.1).
+  const flag = 'aws:RequestTag/sagemaker:is-scheduling-notebook-job';
+  if (typeof ctx[flag] === 'string' && /:(PutRule|TagResource|CreatePipeline)$/.test(step.action)) {
+    return { StringEquals: { [flag]: 'true' } };
+  }
+  if (step.action === 'kms:CreateGrant') return { Bool: { 'kms:GrantIsForAWSResource': 'true' } };
+  return undefined;
+}
+
+export function identityFix(step: FlowStep, roleArn: string): Fix {
+  const condition = fixConditions(step);
+  return {
+    target: { kind: 'role-policy', roleArn, policyName: FIX_POLICY_NAME },
+    statement: { Sid: `NbjobIam${pascal(step.id)}`, Effect: 'Allow', Action: step.action, Resource: fixResource(step), ...(condition ? { Condition: condition } : {}) },
+    owner: 'account',
+    summary: `allow ${step.action} on ${fixResource(step)} in inline policy ${FIX_POLICY_NAME} of role ${roleArn.split('/').pop()}`,
+  };
+}
+
+export function trustFix(step: FlowStep, servicePrincipal: string): Fix {
+  return {
+    target: { kind: 'trust-policy', roleArn: step.resource },
+    statement: { Sid: `Trust${pascal(servicePrincipal.split('.')[0] ?? 'service')}`, Effect: 'Allow', Principal: { Service: servicePrincipal }, Action: 'sts:AssumeRole' },
+    owner: 'account',
+    summary: `let ${servicePrincipal} assume role ${step.resource.split('/').pop()} (add to its trust policy; never replace it)`,
+  };
+}
+
+export function keyPolicyFix(step: FlowStep, roleArn: string): Fix {
+  const condition = step.action === 'kms:CreateGrant' ? { Bool: { 'kms:GrantIsForAWSResource': 'true' } } : undefined;
+  return {
+    target: { kind: 'key-policy', keyArn: step.kmsKeyArn ?? step.resource },
+    statement: {
+      Sid: `NbjobIam${pascal(step.id)}`,
+      Effect: 'Allow',
+      Principal: { AWS: roleArn },
+      Action: step.action,
+      Resource: '*',
+      ...(condition ? { Condition: condition } : {}),
+    },
+    owner: 'key-owner',
+    summary: `the key policy must let role ${roleArn.split('/').pop()} call ${step.action}`,
+  };
+}
+
+export function endpointFix(step: FlowStep): Fix {
+  const resource = fixResource(step);
+  const bucketArn = resource.replace(/\/\*$/, '');
+  return {
+    target: { kind: 'vpc-endpoint-policy', endpointId: step.viaVpcEndpoint ?? '' },
+    statement: { Sid: `NbjobIam${pascal(step.id)}`, Effect: 'Allow', Principal: '*', Action: step.action, Resource: [...new Set([bucketArn, `${bucketArn}/*`])] },
+    owner: 'network',
+    summary: `the S3 endpoint ${step.viaVpcEndpoint} must allow ${step.action} on ${bucketArn}`,
+  };
+}
+
+export function profileTagFix(setup: FlowSetup, tags: Record<string, string>): Fix {
+  return {
+    target: { kind: 'profile-tags', domainId: setup.domainId, userProfileName: setup.userProfileName, spaceName: setup.spaceName },
+    tags,
+    owner: 'account',
+    summary: `tag ${setup.spaceName ? `space ${setup.spaceName}` : `user profile ${setup.userProfileName ?? ''}`} with ${Object.entries(tags)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}: Studio copies profile tags onto every notebook job`,
+  };
+}
+
+function withStatement(doc: PolicyJson | undefined, statement: PolicyJson): PolicyJson {
+  const base = doc ?? { Version: '2012-10-17', Statement: [] };
+  const existing = base.Statement;
+  const list = Array.isArray(existing) ? existing : existing === undefined ? [] : [existing];
+  return { ...base, Statement: [...list, statement] };
+}
+
+/** Applies a fix to a snapshot, returning a new snapshot (the input is not changed). */
+export function applyFix(snapshot: AccountSnapshot, fix: Fix): AccountSnapshot {
+  const t = fix.target;
+  const st = fix.statement;
+  switch (t.kind) {
+    case 'role-policy':
+      return {
+        ...snapshot,
+        roles: snapshot.roles.map((r) => {
+          if (r.arn !== t.roleArn || !st) return r;
+          const existing = r.inlinePolicies.find((p) => p.name === t.policyName);
+          const inlinePolicies = existing
+            ? r.inlinePolicies.map((p) => (p.name === t.policyName ? { ...p, document: withStatement(p.document, st) } : p))
+            : [...r.inlinePolicies, { name: t.policyName, document: withStatement(undefined, st) }];
+          return { ...r, inlinePolicies };
+        }),
+      };
+    case 'trust-policy':
+      return { ...snapshot, roles: snapshot.roles.map((r) => (r.arn === t.roleArn && st ? { ...r, trustPolicy: withStatement(r.trustPolicy, st) } : r)) };
+    case 'key-policy':
+      return { ...snapshot, kmsKeys: snapshot.kmsKeys.map((k) => (k.arn === t.keyArn && st ? { ...k, policy: withStatement(k.policy, st) } : k)) };
+    case 'vpc-endpoint-policy':
+      return {
+        ...snapshot,
+        vpcEndpoints: snapshot.vpcEndpoints.map((e) => (e.id === t.endpointId && st && e.policy ? { ...e, policy: withStatement(e.policy, st) } : e)),
+      };
+    case 'bucket-policy':
+      return { ...snapshot, s3Buckets: snapshot.s3Buckets.map((b) => (b.name === t.bucket && st ? { ...b, policy: withStatement(b.policy, st) } : b)) };
+    case 'profile-tags': {
+      const tags = fix.tags ?? {};
+      const sm = snapshot.sagemaker;
+      return {
+        ...snapshot,
+        sagemaker: {
+          ...sm,
+          userProfiles: sm.userProfiles.map((p) => (!t.spaceName && p.domainId === t.domainId && p.name === t.userProfileName ? { ...p, tags: { ...p.tags, ...tags } } : p)),
+          spaces: sm.spaces.map((s) => (t.spaceName && s.domainId === t.domainId && s.name === t.spaceName ? { ...s, tags: { ...s.tags, ...tags } } : s)),
+        },
+      };
+    }
+  }
+}
+
+function targetKey(t: FixTarget): string {
+  return JSON.stringify(t);
+}
+
+/**
+ * Merges per-step fixes into one change per target: statements that differ only in
+ * their actions become one statement with an action list.
+ */
+export function mergeFixes(fixes: readonly Fix[]): Fix[] {
+  const byTarget = new Map<string, Fix[]>();
+  for (const f of fixes) {
+    const k = targetKey(f.target);
+    byTarget.set(k, [...(byTarget.get(k) ?? []), f]);
+  }
+  const out: Fix[] = [];
+  for (const group of byTarget.values()) {
+    const first = group[0]!;
+    if (first.target.kind === 'profile-tags') {
+      out.push({ ...first, tags: Object.assign({}, ...group.map((g) => g.tags ?? {})) as Record<string, string> });
+      continue;
+    }
+    const statements = new Map<string, { st: PolicyJson; actions: string[] }>();
+    for (const g of group) {
+      if (!g.statement) continue;
+      const { Action, Sid: _sid, ...rest } = g.statement;
+      const key = JSON.stringify(rest);
+      const entry = statements.get(key) ?? { st: g.statement, actions: [] };
+      for (const a of Array.isArray(Action) ? Action : [Action]) if (typeof a === 'string' && !entry.actions.includes(a)) entry.actions.push(a);
+      statements.set(key, entry);
+    }
+    for (const { st, actions } of statements.values()) {
+      const statement = { ...st, Action: actions.length === 1 ? actions[0] : actions.sort() };
+      out.push({ ...first, statement, summary: group.length > 1 ? `${first.summary.split(' on ')[0]}${actions.length > 1 ? ` (+${actions.length - 1} more actions)` : ''}` : first.summary });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,144 @@
+/**
+ * Turning a flow step into a scenario (shared/spec/scenario-format.md): the request the
+ * step makes and every policy of the account that decides it. The scenario format is the
+ * seam between the notebook-job model and the engine, so any step of a check can be saved
+ * and replayed with `nbjob-iam simulate`.
+ */
+import type { AccountSnapshot, NamedPolicy, PolicyJson, Role } from '../account/snapshot.js';
+import type { Scenario, ScenarioPolicies } from '../engine/types.js';
+import type { FlowSetup, FlowStep } from './flow.js';
+import { findRole } from './setup.js';
+
+/** Where each policy of a scenario came from, so a report can name it as the account does. */
+export interface PolicySources {
+  readonly identity: readonly string[];
+  readonly permissionsBoundary?: string;
+  readonly resource?: string;
+  readonly scp: readonly (readonly string[])[];
+  readonly rcp: readonly (readonly string[])[];
+  readonly vpcEndpoint?: string;
+}
+
+export interface StepScenario {
+  readonly scenario: Scenario;
+  readonly sources: PolicySources;
+  /** What the snapshot lacks to decide this step (a key policy, a trust policy, ...). */
+  readonly missing: readonly string[];
+}
+
+/** Default policy of an endpoint that has none ("Control access to VPC endpoints using endpoint policies"). */
+export const DEFAULT_ENDPOINT_POLICY: PolicyJson = { Version: '2008-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] };
+
+export function rolePolicies(role: Role): NamedPolicy[] {
+  return [...role.inlinePolicies, ...role.attachedPolicies];
+}
+
+/** The role whose session makes the step's call, or undefined for a service principal. */
+export function callerRole(setup: FlowSetup, step: FlowStep): string | undefined {
+  if (step.caller === 'studio') return setup.studioRoleArn;
+  if (step.caller.startsWith('service:')) return undefined;
+  return setup.jobRoleArn;
+}
+
+function sessionArn(role: Role): string {
+  return role.arn.replace(/^arn:([^:]+):iam::(\d+):role\/(?:.*\/)?([^/]+)$/, 'arn:$1:sts::$2:assumed-role/$3/SageMaker');
+}
+
+export function stepScenario(snapshot: AccountSnapshot, setup: FlowSetup, step: FlowStep): StepScenario {
+  const missing: string[] = [];
+  const policies: ScenarioPolicies = {};
+  const sources: { -readonly [K in keyof PolicySources]: PolicySources[K] } = { identity: [], scp: [], rcp: [] };
+  const roleArn = callerRole(setup, step);
+  const role = roleArn ? findRole(snapshot, roleArn) : undefined;
+  let principal: string;
+  let principalRoleArn: string | undefined;
+  if (step.caller.startsWith('service:')) {
+    principal = step.caller.slice('service:'.length);
+  } else if (role) {
+    principal = sessionArn(role);
+    principalRoleArn = role.arn;
+    const named = rolePolicies(role);
+    policies.identity = named.map((p) => p.document);
+    sources.identity = named.map((p) => `${p.name} (${p.arn ? 'managed' : 'inline'} policy of role ${role.name})`);
+    if (role.permissionsBoundary) {
+      policies.permissionsBoundary = role.permissionsBoundary.document;
+      sources.permissionsBoundary = `${role.permissionsBoundary.name} (permissions boundary of role ${role.name})`;
+    }
+  } else {
+    principal = `arn:aws:sts::${setup.accountId}:assumed-role/unknown/SageMaker`;
+    missing.push(`role ${roleArn ?? '?'}`);
+  }
+
+  const org = snapshot.organization;
+  const governed = org && !org.isManagementAccount;
+  if (governed && org.scpsEnabled !== false) {
+    policies.scp = org.path.map((l) => l.scps.map((p) => p.document));
+    sources.scp = org.path.map((l) => l.scps.map((p) => `SCP ${p.name} (attached to ${l.type === 'ROOT' ? 'the root' : l.type === 'ACCOUNT' ? 'the account' : `OU ${l.name ?? l.id}`})`));
+  }
+  const resourceInOwnAccount = !step.awsOwnedResource;
+  if (governed && org.rcpsEnabled && resourceInOwnAccount) {
+    policies.rcp = org.path.map((l) => l.rcps.map((p) => p.document));
+    sources.rcp = org.path.map((l) => l.rcps.map((p) => `RCP ${p.name} (attached to ${l.type === 'ROOT' ? 'the root' : l.type === 'ACCOUNT' ? 'the account' : `OU ${l.name ?? l.id}`})`));
+  }
+
+  // The resource's own policy.
+  const [, , service = ''] = step.resource.split(':');
+  if (step.action.toLowerCase().startsWith('sts:assumerole')) {
+    const target = findRole(snapshot, step.resource);
+    if (target) {
+      policies.resource = target.trustPolicy;
+      sources.resource = `trust policy of role ${target.name}`;
+    } else missing.push(`role ${step.resource} (its trust policy)`);
+  } else if (step.kmsKeyArn) {
+    const key = snapshot.kmsKeys.find((k) => k.arn === step.kmsKeyArn || k.keyId === step.kmsKeyArn || k.aliases.includes(step.kmsKeyArn ?? ''));
+    if (key?.policy) {
+      policies.resource = key.policy;
+      sources.resource = `key policy of ${key.aliases[0] ?? key.keyId}`;
+    } else missing.push(`KMS key ${step.kmsKeyArn} (its key policy)`);
+  } else if (service === 's3' && !step.awsOwnedResource) {
+    const bucketName = step.resource.split(':::')[1]?.split('/')[0] ?? '';
+    const bucket = snapshot.s3Buckets.find((b) => b.name === bucketName);
+    if (bucket?.policy) {
+      policies.resource = bucket.policy;
+      sources.resource = `bucket policy of ${bucket.name}`;
+    }
+  } else if (service === 'ecr' && !step.awsOwnedResource) {
+    const repo = snapshot.ecrRepositories?.find((r) => r.arn === step.resource);
+    if (repo?.policy) {
+      policies.resource = repo.policy;
+      sources.resource = `repository policy of ${repo.name}`;
+    }
+  }
+  if (step.viaVpcEndpoint) {
+    const endpoint = snapshot.vpcEndpoints.find((e) => e.id === step.viaVpcEndpoint);
+    policies.vpcEndpoint = endpoint?.policy ?? DEFAULT_ENDPOINT_POLICY;
+    sources.vpcEndpoint = `policy of VPC endpoint ${step.viaVpcEndpoint}${endpoint?.policy ? '' : ' (default: full access)'}`;
+  }
+
+  const context: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(step.context)) context[k] = typeof v === 'string' ? v : [...v];
+  // An S3 ARN has no account: the bucket's owner, else ours. AWS-owned resources are
+  // decided by the caller's side alone (their policies are AWS's), so they count as ours.
+  let resourceAccount: string | undefined;
+  if (step.awsOwnedResource) resourceAccount = setup.accountId;
+  else if (service === 's3') resourceAccount = snapshot.s3Buckets.find((b) => step.resource.includes(`:::${b.name}`))?.ownerAccountId ?? setup.accountId;
+  const scenario: Scenario = {
+    name: `${step.number} ${step.id}: ${step.title}`,
+    doc: 'shared/spec/notebook-job-flow.md §4',
+    request: {
+      principal,
+      ...(principalRoleArn ? { principalRoleArn } : {}),
+      action: step.action,
+      resource: step.resource,
+      ...(resourceAccount ? { resourceAccount } : {}),
+      context,
+      ...(step.unknownContextKeys.length ? { unknownContextKeys: [...step.unknownContextKeys] } : {}),
+      principalIsManagementAccount: org?.isManagementAccount ?? false,
+      resourceIsManagementAccount: org?.isManagementAccount ?? false,
+      ...(role?.serviceLinked ? { principalIsServiceLinkedRole: true } : {}),
+      ...(step.kmsKeyArn && snapshot.kmsKeys.find((k) => k.arn === step.kmsKeyArn)?.keyManager === 'AWS' ? { resourceIsAwsManagedKey: true } : {}),
+    },
+    policies,
+  };
+  return { scenario, sources, missing };
+}
