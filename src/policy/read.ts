@@ -98,8 +98,14 @@ export function readPolicyNode(root: JsonNode, options: ReadOptions): ReadResult
   let versionLoc: SourcePosition | undefined;
   let id: Located<string> | undefined;
   let statementNode: JsonNode | undefined;
+  const seenTop = new Set<string>();
   for (const m of root.members) {
     const path = m.value.path;
+    if (TOP_LEVEL_KEYS.has(m.key)) {
+      // A duplicate is reported by the JSON reader; keep the first, as readStatement does.
+      if (seenTop.has(m.key)) continue;
+      seenTop.add(m.key);
+    }
     if (!TOP_LEVEL_KEYS.has(m.key)) {
       const hint = [...TOP_LEVEL_KEYS].find((k) => k.toLowerCase() === m.key.toLowerCase());
       findings.push(

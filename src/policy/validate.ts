@@ -12,6 +12,11 @@ import { RULES } from './rules/index.js';
 export interface ValidateOptions {
   readonly kind: PolicyKind;
   readonly name?: string;
+  /**
+   * Size limits that differ per account, in the unit of the kind's quota (spec §1.8; the
+   * role trust policy quota is ambiguity A6, default 2,048). See rules/grammar-rules.ts.
+   */
+  readonly sizeLimits?: Partial<Readonly<Record<PolicyKind, number>>>;
 }
 
 /** What a rule sees. */
@@ -20,6 +25,8 @@ export interface RuleContext {
   readonly kind: PolicyKind;
   /** The source text, when the policy came from text (size limits count characters of it). */
   readonly text?: string;
+  /** The options the caller validated with. */
+  readonly options?: ValidateOptions;
 }
 
 export interface Rule {
@@ -28,11 +35,11 @@ export interface Rule {
   readonly check: (ctx: RuleContext) => Finding[];
 }
 
-function runRules(policy: Policy, kind: PolicyKind, text: string | undefined): Finding[] {
+function runRules(policy: Policy, kind: PolicyKind, text: string | undefined, options?: ValidateOptions): Finding[] {
   const out: Finding[] = [];
   for (const rule of RULES) {
     try {
-      out.push(...rule.check({ policy, kind, text }));
+      out.push(...rule.check({ policy, kind, text, options }));
     } catch (e) {
       out.push(
         finding('error', 'internal-error', `internal error in check ${rule.codes.join('/')}: ${String(e)}; please report it`, {
@@ -50,7 +57,7 @@ function runRules(policy: Policy, kind: PolicyKind, text: string | undefined): F
 export function validatePolicyText(text: string, options: ValidateOptions): { policy?: Policy; findings: Finding[] } {
   const read = readPolicyText(text, options);
   const findings = [...read.findings];
-  if (read.policy) findings.push(...runRules(read.policy, options.kind, text));
+  if (read.policy) findings.push(...runRules(read.policy, options.kind, text, options));
   return { policy: read.policy, findings: sortFindings(findings) };
 }
 
@@ -59,6 +66,6 @@ export function validatePolicyValue(value: unknown, options: ValidateOptions): {
   if (typeof value === 'string') return validatePolicyText(value, options);
   const read = readPolicyValue(value, options);
   const findings = [...read.findings];
-  if (read.policy) findings.push(...runRules(read.policy, options.kind, undefined));
+  if (read.policy) findings.push(...runRules(read.policy, options.kind, undefined, options));
   return { policy: read.policy, findings: sortFindings(findings) };
 }
