@@ -24,6 +24,16 @@ export interface ScenarioRequest {
   context?: Record<string, string | number | boolean | Array<string | number | boolean>>;
   principalIsManagementAccount?: boolean;
   resourceIsManagementAccount?: boolean;
+  /** Federated-user sessions: the IAM user that called GetFederationToken (a policy naming it matches as ENTITY). */
+  principalSourceUserArn?: string;
+  /** The user's (AIDA…) or role's (AROA…) unique ID, for trust policies that store unique IDs. */
+  principalUniqueId?: string;
+  /**
+   * The kind of VPC endpoint the request came through (only with policies.vpcEndpoint).
+   * Default: gateway for S3 and DynamoDB, interface otherwise. In a gateway endpoint policy an
+   * account principal means that account's root user only (spec G41).
+   */
+  vpcEndpointType?: 'gateway' | 'interface';
   /** True when the principal is a service-linked role (SCPs do not apply to it). */
   principalIsServiceLinkedRole?: boolean;
   /** Whether the resource is an AWS managed KMS key (RCPs do not apply to it). */
@@ -102,42 +112,58 @@ export interface EvaluationOptions {
   /**
    * A10: are ARN resource parts compared case-sensitively? Default: yes (S3 keys are;
    * iam-simulate does so for every service).
+   * docs/decisions/a10-resource-arn-case.md
    */
   resourceArnCaseSensitive: boolean;
   /**
    * A11: do `"*"` and `{"AWS":"*"}` match service principals? Default: yes.
+   * docs/decisions/a11-wildcard-principal-services.md
    */
   wildcardPrincipalMatchesServices: boolean;
   /**
    * A12: an empty-string context value is present (Null: false). Default: present.
+   * docs/decisions/a12-empty-string-present.md
    */
   emptyStringIsPresent: boolean;
   /**
    * A13: service-linked roles are exempt from RCPs. Not confirmed in the current RCP
    * documentation, so the safe default is `false` (RCPs apply).
+   * docs/decisions/a13-rcp-service-linked-roles.md
    */
   rcpExemptServiceLinkedRoles: boolean;
   /**
    * A15: NotPrincipal with Deny. `strict`: the caller escapes the Deny only if its
    * session ARN, its role ARN and its account are all listed (AWS "might" test each).
    * `sessionOnly`: listing the caller's own ARN is enough.
+   * docs/decisions/a15-notprincipal-deny-chain.md
    */
   notPrincipalDenyChain: 'strict' | 'sessionOnly';
   /**
    * Current "Permissions boundaries" docs: NotPrincipal with Deny always denies callers
    * that have a permissions boundary. Default: true.
+   * docs/decisions/a15b-notprincipal-bounded-callers.md
    */
   notPrincipalDenyAlwaysDeniesBoundedCallers: boolean;
   /**
    * A16: two tags whose keys differ only in case. `all`: the condition holds only if
    * every variant satisfies it. `any`: one is enough.
+   * docs/decisions/a16-case-variant-tag-keys.md
    */
   caseVariantTagKeys: 'all' | 'any';
   /**
    * A18: a Date value that is all digits. Default: epoch seconds (moto; "2024" is 2024
    * seconds after 1970, not the year).
+   * docs/decisions/a18-all-digit-dates.md
    */
   allDigitDates: 'epochSeconds' | 'epochMilliseconds';
+  /**
+   * A19: `ForAnyValue:…IfExists` / `ForAllValues:…IfExists` on an absent key. Spec §2.3 says
+   * IfExists makes an absent key true; §2.5 tests the set prefix first (ForAnyValue over
+   * nothing is false). AWS behaves as §2.5 (re:Post "ForAnyValue:StringEqualsIfExists
+   * behaving unexpectedly"), so the default is `setRule`; `ifExistsRule` makes it true.
+   * docs/decisions/a19-set-operator-ifexists.md
+   */
+  setOperatorIfExistsOnAbsentKey: 'setRule' | 'ifExistsRule';
 }
 
 export const DEFAULT_EVALUATION_OPTIONS: Readonly<EvaluationOptions> = Object.freeze({
@@ -153,4 +179,5 @@ export const DEFAULT_EVALUATION_OPTIONS: Readonly<EvaluationOptions> = Object.fr
   notPrincipalDenyAlwaysDeniesBoundedCallers: true,
   caseVariantTagKeys: 'all',
   allDigitDates: 'epochSeconds',
+  setOperatorIfExistsOnAbsentKey: 'setRule',
 } satisfies EvaluationOptions);

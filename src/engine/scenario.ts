@@ -1,0 +1,385 @@
+/**
+ * Reading scenario files (shared/spec/scenario-format.md, format 1) with positions. Policies
+ * inside a scenario are read with readPolicyNode, so traces point at lines of the scenario
+ * file; a policy with an error finding (or one that cannot be compiled) makes the scenario
+ * invalid with that message. Errors say file, line, column and what was expected.
+ */
+import { childPath, nodeFromValue, parseJson } from '../policy/json.js';
+import type { JsonMember, JsonNode, JsonObjectNode } from '../policy/json.js';
+import type { PolicyKind } from '../policy/model.js';
+import { readPolicyNode } from '../policy/read.js';
+import { DEFAULT_EVALUATION_OPTIONS } from './types.js';
+import type { DecisionResult, EvaluationOptions } from './types.js';
+import type { PolicyInput, PolicySet } from './authorize.js';
+import { compilePolicy } from './compile.js';
+import type { CompiledPolicy } from './compile.js';
+import type { ContextInputValue } from './context.js';
+import { parsePrincipal } from './principal.js';
+import type { AuthorizationRequest } from './request.js';
+
+/** A scenario read and checked: ready for `authorize`. */
+export interface LoadedScenario {
+  readonly name: string;
+  readonly doc?: string;
+  readonly request: AuthorizationRequest;
+  readonly policies: PolicySet;
+  readonly expect?: DecisionResult;
+  readonly options?: Partial<EvaluationOptions>;
+}
+
+export type ScenarioReadResult =
+  | { readonly ok: true; readonly scenario: LoadedScenario }
+  | { readonly ok: false; readonly error: string; readonly name?: string };
+
+class ScenarioError extends Error {}
+
+const DECISIONS: ReadonlySet<string> = new Set(['Allow', 'ExplicitDeny', 'ImplicitDeny']);
+const TOP_KEYS = ['name', 'doc', 'request', 'policies', 'expect', 'options'] as const;
+const REQUEST_STRING_KEYS = ['principal', 'principalRoleArn', 'principalSourceUserArn', 'principalUniqueId', 'action', 'resource', 'resourceAccount'] as const;
+const REQUEST_BOOL_KEYS = ['principalIsManagementAccount', 'resourceIsManagementAccount', 'principalIsServiceLinkedRole', 'resourceIsAwsManagedKey'] as const;
+const REQUEST_KEYS: readonly string[] = [...REQUEST_STRING_KEYS, ...REQUEST_BOOL_KEYS, 'context', 'unknownContextKeys', 'vpcEndpointType'];
+const POLICY_KEYS = ['identity', 'permissionsBoundary', 'session', 'resource', 'scp', 'rcp', 'vpcEndpoint'] as const;
+
+/** The allowed values of each option (one place, also used by the JSON Schema test). */
+export const OPTION_VALUES: Readonly<Record<keyof EvaluationOptions, readonly (string | boolean)[]>> = {
+  sessionArnGrantBypassesSessionPolicy: [true, false],
+  plainOperatorOnMultivaluedKey: ['false', 'anyValue'],
+  negatedOperatorOnUnresolvedVariable: [true, false],
+  expandVariablesInBool: [true, false],
+  resourceArnCaseSensitive: [true, false],
+  wildcardPrincipalMatchesServices: [true, false],
+  emptyStringIsPresent: [true, false],
+  rcpExemptServiceLinkedRoles: [true, false],
+  notPrincipalDenyChain: ['strict', 'sessionOnly'],
+  notPrincipalDenyAlwaysDeniesBoundedCallers: [true, false],
+  caseVariantTagKeys: ['all', 'any'],
+  allDigitDates: ['epochSeconds', 'epochMilliseconds'],
+  setOperatorIfExistsOnAbsentKey: ['setRule', 'ifExistsRule'],
+};
+
+function describe(node: JsonNode): string {
+  switch (node.type) {
+    case 'object':
+      return 'an object';
+    case 'array':
+      return 'a list';
+    case 'string':
+      return `the string ${JSON.stringify(node.value.length > 40 ? `${node.value.slice(0, 40)}…` : node.value)}`;
+    default:
+      return `${node.type === 'null' ? '' : 'the '}${node.type}${node.type === 'null' ? '' : ` ${String(node.value)}`}`;
+  }
+}
+
+function suggest(key: string, known: readonly string[]): string {
+  const lower = key.toLowerCase();
+  const hit = known.find((k) => k.toLowerCase() === lower) ?? known.find((k) => k.toLowerCase().startsWith(lower.slice(0, 4)));
+  return hit ? `; did you mean "${hit}"?` : `; expected one of ${known.join(', ')}`;
+}
+
+class Reader {
+  constructor(
+    private readonly file: string,
+    private readonly policyNodeCache: boolean,
+  ) {}
+
+  fail(node: { loc: { line: number; column: number } }, message: string): never {
+    const where = node.loc.line > 0 ? `${this.file}:${node.loc.line}:${node.loc.column}` : this.file;
+    throw new ScenarioError(`${where}: ${message}`);
+  }
+
+  object(node: JsonNode, what: string): JsonObjectNode {
+    if (node.type !== 'object') this.fail(node, `${what} must be an object, found ${describe(node)}`);
+    return node;
+  }
+
+  members(node: JsonObjectNode, known: readonly string[], what: string): Map<string, JsonMember> {
+    const out = new Map<string, JsonMember>();
+    for (const m of node.members) {
+      if (!known.includes(m.key)) this.fail({ loc: m.keyLoc }, `unknown field "${m.key}" in ${what}${suggest(m.key, known)}`);
+      out.set(m.key, m);
+    }
+    return out;
+  }
+
+  string(m: JsonMember | undefined, what: string, required: boolean, owner: JsonNode): string | undefined {
+    if (!m) {
+      if (required) this.fail(owner, `${what} is required (a string)`);
+      return undefined;
+    }
+    if (m.value.type !== 'string') this.fail(m.value, `${what} must be a string, found ${describe(m.value)}`);
+    return m.value.value;
+  }
+
+  bool(m: JsonMember | undefined, what: string): boolean | undefined {
+    if (!m) return undefined;
+    if (m.value.type !== 'boolean') this.fail(m.value, `${what} must be true or false, found ${describe(m.value)}`);
+    return m.value.value;
+  }
+
+  context(m: JsonMember | undefined): Record<string, ContextInputValue> | undefined {
+    if (!m) return undefined;
+    const obj = this.object(m.value, 'request.context');
+    const out = Object.create(null) as Record<string, ContextInputValue>;
+    for (const kv of obj.members) {
+      const v = kv.value;
+      if (v.type === 'string' || v.type === 'number' || v.type === 'boolean') out[kv.key] = v.type === 'number' ? v.raw : v.value;
+      else if (v.type === 'array') {
+        out[kv.key] = v.elements.map((e) => {
+          if (e.type === 'string' || e.type === 'boolean') return e.value;
+          if (e.type === 'number') return e.raw;
+          return this.fail(e, `context key ${kv.key}: each value must be a string, number or boolean, found ${describe(e)}`);
+        });
+      } else this.fail(v, `context key ${kv.key} must be a string, number, boolean or a list of them (multivalued), found ${describe(v)}`);
+    }
+    return out;
+  }
+
+  request(node: JsonNode): AuthorizationRequest {
+    const obj = this.object(node, 'request');
+    const ms = this.members(obj, REQUEST_KEYS, 'request');
+    const s = (k: (typeof REQUEST_STRING_KEYS)[number], required = false): string | undefined => this.string(ms.get(k), `request.${k}`, required, obj);
+    const principal = s('principal', true) as string;
+    const principalRoleArn = s('principalRoleArn');
+    const pr = parsePrincipal(principal, { roleArn: principalRoleArn });
+    if (!pr.ok) this.fail((ms.get('principal') as JsonMember).value, pr.message);
+    const action = s('action', true) as string;
+    if (action.length === 0) this.fail((ms.get('action') as JsonMember).value, 'request.action must name an action such as "s3:GetObject"');
+    const resource = s('resource', true) as string;
+    let unknownContextKeys: string[] | undefined;
+    const u = ms.get('unknownContextKeys');
+    if (u) {
+      if (u.value.type !== 'array') this.fail(u.value, `request.unknownContextKeys must be a list of key names, found ${describe(u.value)}`);
+      unknownContextKeys = u.value.elements.map((e) => (e.type === 'string' ? e.value : this.fail(e, `each unknown context key must be a string, found ${describe(e)}`)));
+    }
+    let vpcEndpointType: 'gateway' | 'interface' | undefined;
+    const vt = ms.get('vpcEndpointType');
+    if (vt) {
+      if (vt.value.type !== 'string' || (vt.value.value !== 'gateway' && vt.value.value !== 'interface')) {
+        this.fail(vt.value, `request.vpcEndpointType must be "gateway" or "interface", found ${describe(vt.value)}`);
+      }
+      vpcEndpointType = vt.value.value;
+    }
+    const out: Record<string, unknown> = {
+      principal,
+      action,
+      resource,
+      principalRoleArn,
+      principalSourceUserArn: s('principalSourceUserArn'),
+      principalUniqueId: s('principalUniqueId'),
+      resourceAccount: s('resourceAccount'),
+      context: this.context(ms.get('context')),
+      unknownContextKeys,
+      vpcEndpointType,
+    };
+    for (const k of REQUEST_BOOL_KEYS) out[k] = this.bool(ms.get(k), `request.${k}`);
+    for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+    return out as unknown as AuthorizationRequest;
+  }
+
+  policy(node: JsonNode, kind: PolicyKind, name: string): CompiledPolicy {
+    const cached = this.policyNodeCache ? readCache.get(node)?.get(`${kind}\u0000${name}`) : undefined;
+    if (cached) {
+      if (typeof cached === 'string') throw new ScenarioError(cached);
+      return cached;
+    }
+    let result: CompiledPolicy | string;
+    const read = readPolicyNode(node, { kind, name });
+    const err = read.findings.find((f) => f.severity === 'error');
+    if (err || !read.policy) {
+      const f = err ?? read.findings[0];
+      const where = f && f.line > 0 ? `${this.file}:${f.line}:${f.column}` : this.file;
+      result = `${where}: ${name}: ${f ? f.message : 'not a policy'}`;
+    } else {
+      const cp = compilePolicy(read.policy);
+      const ce = cp.errors[0];
+      result = ce ? `${ce.line > 0 ? `${this.file}:${ce.line}:${ce.column}` : this.file}: ${name}: ${ce.message}` : cp;
+    }
+    if (this.policyNodeCache) {
+      let m = readCache.get(node);
+      if (!m) readCache.set(node, (m = new Map()));
+      m.set(`${kind}\u0000${name}`, result);
+    }
+    if (typeof result === 'string') throw new ScenarioError(result);
+    return result;
+  }
+
+  policyList(m: JsonMember | undefined, kind: PolicyKind, label: string): CompiledPolicy[] | undefined {
+    if (!m) return undefined;
+    if (m.value.type !== 'array') this.fail(m.value, `policies.${label} must be a list of policies, found ${describe(m.value)}`);
+    return m.value.elements.map((e, i) => this.policy(e, kind, `policies.${label}[${i}]`));
+  }
+
+  levels(m: JsonMember | undefined, kind: PolicyKind, label: string): CompiledPolicy[][] | undefined {
+    if (!m) return undefined;
+    if (m.value.type !== 'array') this.fail(m.value, `policies.${label} must be a list of levels (organization root first), each a list of policies; found ${describe(m.value)}`);
+    return m.value.elements.map((lv, i) => {
+      if (lv.type !== 'array') this.fail(lv, `policies.${label}[${i}] must be a list of the policies attached at that level, found ${describe(lv)}`);
+      return lv.elements.map((e, j) => this.policy(e, kind, `policies.${label}[${i}][${j}]`));
+    });
+  }
+
+  policies(node: JsonNode, request: AuthorizationRequest): PolicySet {
+    const obj = this.object(node, 'policies');
+    const ms = this.members(obj, POLICY_KEYS, 'policies');
+    const one = (k: string, kind: PolicyKind): CompiledPolicy | undefined => {
+      const m = ms.get(k);
+      return m ? this.policy(m.value, kind, `policies.${k}`) : undefined;
+    };
+    const set: { -readonly [K in keyof PolicySet]: PolicySet[K] } = {};
+    const identity = this.policyList(ms.get('identity'), 'identity', 'identity');
+    if (identity) set.identity = identity;
+    const pb = one('permissionsBoundary', 'permissions-boundary');
+    if (pb) set.permissionsBoundary = pb;
+    const session = this.policyList(ms.get('session'), 'session', 'session');
+    if (session) set.session = session;
+    const resource = one('resource', resourceKind(request));
+    if (resource) set.resource = resource;
+    const scp = this.levels(ms.get('scp'), 'scp', 'scp');
+    if (scp) set.scp = scp;
+    const rcp = this.levels(ms.get('rcp'), 'rcp', 'rcp');
+    if (rcp) set.rcp = rcp;
+    const vpce = one('vpcEndpoint', 'vpc-endpoint');
+    if (vpce) set.vpcEndpoint = vpce;
+    return set;
+  }
+
+  options(m: JsonMember | undefined): Partial<EvaluationOptions> | undefined {
+    if (!m) return undefined;
+    const obj = this.object(m.value, 'options');
+    const known = Object.keys(DEFAULT_EVALUATION_OPTIONS) as (keyof EvaluationOptions)[];
+    const out: Record<string, unknown> = {};
+    for (const kv of obj.members) {
+      const key = known.find((k) => k === kv.key);
+      if (!key) this.fail({ loc: kv.keyLoc }, `unknown option "${kv.key}"${suggest(kv.key, known)}`);
+      const allowed = OPTION_VALUES[key];
+      const v = kv.value;
+      if ((v.type !== 'string' && v.type !== 'boolean') || !allowed.includes(v.value)) {
+        this.fail(v, `option ${key} must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, found ${describe(v)}`);
+      }
+      out[key] = v.value;
+    }
+    return out as Partial<EvaluationOptions>;
+  }
+
+  scenario(root: JsonNode): LoadedScenario {
+    const obj = this.object(root, 'a scenario');
+    const ms = this.members(obj, TOP_KEYS, 'the scenario');
+    const name = this.string(ms.get('name'), 'name', true, obj) as string;
+    try {
+      const doc = this.string(ms.get('doc'), 'doc', false, obj);
+      const reqM = ms.get('request');
+      if (!reqM) this.fail(obj, 'request is required (principal, action, resource, …)');
+      const request = this.request(reqM.value);
+      const polM = ms.get('policies');
+      if (!polM) this.fail(obj, 'policies is required (use {} when no policy applies)');
+      const policies = this.policies(polM.value, request);
+      let expect: DecisionResult | undefined;
+      const e = ms.get('expect');
+      if (e) {
+        if (e.value.type !== 'string' || !DECISIONS.has(e.value.value)) this.fail(e.value, `expect must be "Allow", "ExplicitDeny" or "ImplicitDeny", found ${describe(e.value)}`);
+        expect = e.value.value as DecisionResult;
+      }
+      const options = this.options(ms.get('options'));
+      return { name, ...(doc !== undefined ? { doc } : {}), request, policies, ...(expect ? { expect } : {}), ...(options ? { options } : {}) };
+    } catch (err) {
+      if (err instanceof ScenarioError) (err as ScenarioError & { scenarioName?: string }).scenarioName = name;
+      throw err;
+    }
+  }
+}
+
+/** The kind of the resource policy, from the request: trust, key, bucket or generic. */
+function resourceKind(request: AuthorizationRequest): PolicyKind {
+  const a = request.action.toLowerCase();
+  const r = request.resource;
+  if (a.startsWith('sts:') && r.includes(':iam::') && r.includes(':role/')) return 'trust';
+  if (a.startsWith('kms:')) return 'key';
+  if (a.startsWith('s3:')) return 'bucket';
+  return 'resource';
+}
+
+const readCache = new WeakMap<JsonNode, Map<string, CompiledPolicy | string>>();
+const nodeCache = new WeakMap<object, Map<string, JsonNode>>();
+
+function cachedNode(value: object, path: string): JsonNode {
+  let m = nodeCache.get(value);
+  if (!m) nodeCache.set(value, (m = new Map()));
+  let n = m.get(path);
+  if (!n) m.set(path, (n = nodeFromValue(value, path)));
+  return n;
+}
+
+/** Like nodeFromValue, but policy documents (objects under `policies`) are converted once per object. */
+function scenarioNode(value: unknown): JsonNode {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return nodeFromValue(value);
+  const rec = value as Record<string, unknown>;
+  const members: JsonMember[] = Object.keys(rec).map((key) => {
+    const path = childPath('$', key);
+    const v = rec[key];
+    return { key, keyLoc: { line: 0, column: 0, offset: -1 }, value: key === 'policies' ? policiesNode(v, path) : nodeFromValue(v, path) };
+  });
+  return { type: 'object', members, loc: { line: 0, column: 0, offset: -1 }, path: '$' };
+}
+
+function policiesNode(value: unknown, path: string): JsonNode {
+  if (value === null || typeof value !== 'object') return nodeFromValue(value, path);
+  if (Array.isArray(value)) {
+    return { type: 'array', elements: value.map((v, i) => policiesNode(v, childPath(path, i))), loc: { line: 0, column: 0, offset: -1 }, path };
+  }
+  if (path === '$.policies') {
+    const rec = value as Record<string, unknown>;
+    const members: JsonMember[] = Object.keys(rec).map((key) => ({ key, keyLoc: { line: 0, column: 0, offset: -1 }, value: policiesNode(rec[key], childPath(path, key)) }));
+    return { type: 'object', members, loc: { line: 0, column: 0, offset: -1 }, path };
+  }
+  return cachedNode(value, path);
+}
+
+function wrap(fn: () => LoadedScenario): ScenarioReadResult {
+  try {
+    return { ok: true, scenario: fn() };
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      const name = (e as ScenarioError & { scenarioName?: string }).scenarioName;
+      return { ok: false, error: e.message, ...(name !== undefined ? { name } : {}) };
+    }
+    throw e;
+  }
+}
+
+/** Reads a scenario file's text. Never throws for bad input: the error names file, line and column. */
+export function readScenarioText(text: string, file: string): ScenarioReadResult {
+  const parsed = parseJson(text);
+  if (!parsed.ok) return { ok: false, error: `${file}:${parsed.error.line}:${parsed.error.column}: ${parsed.error.message}` };
+  const dup = parsed.duplicates[0];
+  if (dup) {
+    return {
+      ok: false,
+      error: `${file}:${dup.loc.line}:${dup.loc.column}: duplicate key "${dup.key}" at ${dup.path} (first at line ${dup.firstLoc.line}); IAM rejects duplicate keys, and a JSON reader would silently keep only the last one (G33)`,
+    };
+  }
+  const reader = new Reader(file, false);
+  return wrap(() => reader.scenario(parsed.root));
+}
+
+/**
+ * Reads a scenario given as a value. Policy documents are read and compiled once per object
+ * (cached by identity): treat them as immutable after the first call.
+ */
+export function readScenarioValue(value: unknown, file = '(scenario)'): ScenarioReadResult {
+  const reader = new Reader(file, true);
+  return wrap(() => reader.scenario(scenarioNode(value)));
+}
+
+/** The policies of a loaded scenario as a flat list (for tools that list them). */
+export function scenarioPolicies(s: LoadedScenario): PolicyInput[] {
+  const p = s.policies;
+  return [
+    ...(p.identity ?? []),
+    ...(p.permissionsBoundary ? [p.permissionsBoundary] : []),
+    ...(p.session ?? []),
+    ...(p.resource ? [p.resource] : []),
+    ...(p.scp ?? []).flat(),
+    ...(p.rcp ?? []).flat(),
+    ...(p.vpcEndpoint ? [p.vpcEndpoint] : []),
+  ];
+}

@@ -1,0 +1,80 @@
+/**
+ * `simulateScenario`: one scenario (shared/spec/scenario-format.md) decided by `authorize`.
+ * The same entry point serves scenario files, the CLI and library callers, so nothing builds
+ * engine input twice. Scenario-level `options` override the caller's.
+ */
+import type { DecisionResult, EvaluationOptions, Scenario } from './types.js';
+import { authorize } from './authorize.js';
+import { PolicyCompileError } from './compile.js';
+import { explainResult } from './explain.js';
+import { RequestError } from './request.js';
+import type { AuthorizationResult, DecidedBy, Residual, StatementRef, Trace } from './result.js';
+import { readScenarioText, readScenarioValue } from './scenario.js';
+import type { ScenarioReadResult } from './scenario.js';
+
+export interface SimulateOptions extends Partial<EvaluationOptions> {
+  /** Build the trace (default true). */
+  readonly trace?: boolean;
+}
+
+export interface SimulationResult {
+  readonly name: string;
+  readonly file?: string;
+  /** Absent when the scenario could not be read (see `error`). */
+  readonly decision?: DecisionResult;
+  readonly expected?: DecisionResult;
+  /** `expected` absent or equal to `decision`; false on error. */
+  readonly pass: boolean;
+  readonly explanation: string;
+  readonly reason?: string;
+  readonly decidedBy?: DecidedBy;
+  readonly allowedBy?: readonly StatementRef[];
+  readonly trace?: Trace;
+  readonly residual?: Residual;
+  /** The options the decision was made with (only those that differ from the defaults). */
+  readonly options?: Partial<EvaluationOptions>;
+  /** A scenario that is not valid JSON or not a valid scenario: the message names file, line and column. */
+  readonly error?: string;
+}
+
+function decide(read: ScenarioReadResult, file: string | undefined, options: SimulateOptions | undefined): SimulationResult {
+  if (!read.ok) {
+    return { name: read.name ?? file ?? '(scenario)', ...(file !== undefined ? { file } : {}), pass: false, explanation: `error: ${read.error}`, error: read.error };
+  }
+  const s = read.scenario;
+  const merged: SimulateOptions = { ...(options ?? {}), ...(s.options ?? {}) };
+  let result: AuthorizationResult;
+  try {
+    result = authorize(s.request, s.policies, merged);
+  } catch (e) {
+    if (e instanceof PolicyCompileError || e instanceof RequestError) {
+      const error = `${file ?? '(scenario)'}: ${e.message}`;
+      return { name: s.name, ...(file !== undefined ? { file } : {}), pass: false, explanation: `error: ${error}`, error };
+    }
+    throw e;
+  }
+  const base: Omit<SimulationResult, 'explanation'> = {
+    name: s.name,
+    ...(file !== undefined ? { file } : {}),
+    decision: result.decision,
+    ...(s.expect !== undefined ? { expected: s.expect } : {}),
+    pass: s.expect === undefined || s.expect === result.decision,
+    reason: result.reason,
+    ...(result.decidedBy ? { decidedBy: result.decidedBy } : {}),
+    ...(result.allowedBy ? { allowedBy: result.allowedBy } : {}),
+    ...(result.trace ? { trace: result.trace } : {}),
+    ...(result.residual ? { residual: result.residual } : {}),
+    ...(s.options ? { options: s.options } : {}),
+  };
+  return { ...base, explanation: explainResult(base) };
+}
+
+/** Decides a scenario given as a value. Never throws for a bad scenario: see `error`. */
+export function simulateScenario(scenario: Scenario, options?: SimulateOptions): SimulationResult {
+  return decide(readScenarioValue(scenario), undefined, options);
+}
+
+/** Decides a scenario file's text; `file` is used in messages. Never throws for bad input. */
+export function simulateScenarioText(text: string, file: string, options?: SimulateOptions): SimulationResult {
+  return decide(readScenarioText(text, file), file, options);
+}
