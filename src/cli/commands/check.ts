@@ -1,0 +1,135 @@
+/**
+ * `nbjob-iam check`: will notebook jobs work in this account? Reads a snapshot (or the
+ * bundled example), runs the notebook-job flow through the engine for one profile or space
+ * (or all of them) and renders the result.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readSnapshotText, formatFileError } from '../../account/read-snapshot.js';
+import type { AccountSnapshot } from '../../account/snapshot.js';
+import { check } from '../../notebook-jobs/check.js';
+import type { CheckResult } from '../../notebook-jobs/check.js';
+import { CheckEngineError, engineEvaluator } from '../../notebook-jobs/evaluate.js';
+import type { Variant } from '../../notebook-jobs/flow.js';
+import type { Selection } from '../../notebook-jobs/setup.js';
+import { renderCheck } from '../../report/check/index.js';
+import { renderProfilesSummary } from '../../report/check/profiles.js';
+import type { ProfileCheck } from '../../report/check/profiles.js';
+import type { CommandOutput, RunContext } from '../context.js';
+import { CliError, EXIT } from '../errors.js';
+import type { CheckOptions } from '../options.js';
+
+interface ExampleManifest {
+  readonly snapshot: string;
+  readonly selection: Selection;
+  readonly variant: Variant;
+}
+
+async function loadSnapshot(file: string, display: string): Promise<AccountSnapshot> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new CliError(`${display}: ${code === 'ENOENT' ? 'no such file or directory' : `cannot be read (${code ?? String(e)})`}`, EXIT.usage);
+  }
+  const { snapshot, errors } = readSnapshotText(text, display);
+  if (!snapshot) {
+    const shown = errors.slice(0, 20).map(formatFileError).join('\n');
+    const more = errors.length > 20 ? `\n... and ${errors.length - 20} more` : '';
+    throw new CliError(`${display} is not a valid snapshot (schemas/snapshot.schema.json):\n${shown}${more}`, EXIT.usage);
+  }
+  return snapshot;
+}
+
+export interface CheckRun {
+  readonly results: readonly ProfileCheck[];
+  readonly single: boolean;
+}
+
+export async function run(options: CheckOptions, ctx: RunContext): Promise<CheckRun> {
+  let snapshot: AccountSnapshot;
+  let base: Selection = {};
+  let variant: Variant = options.variant ?? 'schedule';
+  if (options.source.kind === 'example') {
+    const dir = path.join(ctx.packageRoot, 'examples');
+    const manifest = JSON.parse(await readFile(path.join(dir, 'example.json'), 'utf8')) as ExampleManifest;
+    snapshot = await loadSnapshot(path.join(dir, manifest.snapshot), `examples/${manifest.snapshot}`);
+    base = manifest.selection;
+    variant = options.variant ?? manifest.variant;
+  } else {
+    const file = path.resolve(ctx.cwd, options.source.file);
+    snapshot = await loadSnapshot(file, options.source.file);
+  }
+  const given: Selection = Object.fromEntries(
+    Object.entries({
+      domainId: options.domainId,
+      userProfileName: options.userProfileName,
+      spaceName: options.spaceName,
+      studioRoleArn: options.studioRoleArn,
+      jobRoleArn: options.jobRoleArn,
+      outputKmsKeyArn: options.outputKmsKeyArn,
+      volumeKmsKeyArn: options.volumeKmsKeyArn,
+      inputBucket: options.inputBucket,
+      outputBucket: options.outputBucket,
+    }).filter(([, v]) => v !== undefined),
+  );
+  const selection: Selection = { ...base, ...given };
+  const evaluate = engineEvaluator();
+  const flowOptions = options.createTimeResourceTags ? { createTimeResourceTags: options.createTimeResourceTags } : undefined;
+  const one = (sel: Selection, label: string): ProfileCheck => {
+    try {
+      const out = check(snapshot, sel, { variant, evaluate, flowOptions });
+      if (!out.ok) throw new CliError(out.message, EXIT.usage);
+      return { label, result: out.result };
+    } catch (e) {
+      if (e instanceof CheckEngineError) throw new CliError(`a policy in the snapshot cannot be evaluated: ${e.message}`, EXIT.failed);
+      throw e;
+    }
+  };
+  if (!options.allProfiles) {
+    const label = selection.spaceName ? `space ${selection.spaceName}` : `user profile ${selection.userProfileName ?? '(first)'}`;
+    return { results: [one(selection, label)], single: true };
+  }
+  const domains = snapshot.sagemaker.domains.filter((d) => !selection.domainId || d.id === selection.domainId);
+  const results: ProfileCheck[] = [];
+  for (const d of domains) {
+    const common = { ...selection, domainId: d.id, userProfileName: undefined, spaceName: undefined };
+    for (const p of snapshot.sagemaker.userProfiles.filter((x) => x.domainId === d.id)) {
+      results.push(one({ ...common, userProfileName: p.name }, `${d.id} user profile ${p.name}`));
+    }
+    for (const s of snapshot.sagemaker.spaces.filter((x) => x.domainId === d.id)) {
+      results.push(one({ ...common, spaceName: s.name }, `${d.id} space ${s.name}`));
+    }
+  }
+  if (!results.length) throw new CliError('the snapshot has no user profile or space to check', EXIT.usage);
+  return { results, single: false };
+}
+
+export function exitCodeOf(r: CheckRun): number {
+  return r.results.every((x) => x.result.summary.ok) ? EXIT.ok : EXIT.failed;
+}
+
+function render(result: CheckResult, options: CheckOptions, ctx: RunContext, artifact: string | undefined): string {
+  return renderCheck(result, options.format, {
+    color: ctx.color,
+    verbose: options.verbose,
+    tool: { name: 'nbjob-iam', version: ctx.version, informationUri: 'https://www.npmjs.com/package/nbjob-iam' },
+    ...(artifact ? { artifactUri: artifact } : {}),
+  });
+}
+
+export function present(r: CheckRun, options: CheckOptions, ctx: RunContext): CommandOutput {
+  const exitCode = exitCodeOf(r);
+  const artifact = options.source.kind === 'snapshot' ? options.source.file : 'examples/account.json';
+  if (r.single) return { stdout: ensureNewline(render(r.results[0]!.result, options, ctx, artifact)), exitCode };
+  return { stdout: ensureNewline(renderProfilesSummary(r.results, options.format, (res) => render(res, options, ctx, artifact))), exitCode };
+}
+
+function ensureNewline(s: string): string {
+  return s.endsWith('\n') ? s : `${s}\n`;
+}
+
+export async function execute(options: CheckOptions, ctx: RunContext): Promise<CommandOutput> {
+  return present(await run(options, ctx), options, ctx);
+}

@@ -1,0 +1,140 @@
+/**
+ * `nbjob-iam simulate`: decide scenario files (shared/spec/scenario-format.md) and check
+ * their expectations. A file that cannot be read as a scenario becomes an entry with
+ * `error` and never stops the others.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { simulateScenarioText } from '../../engine/simulate.js';
+import type { SimulationResult } from '../../engine/simulate.js';
+import { painter, plural, wrap } from '../../report/text-util.js';
+import type { CommandOutput, RunContext } from '../context.js';
+import { EXIT } from '../errors.js';
+import { displayPath, expandInputs } from '../files.js';
+import type { SimulateOptions } from '../options.js';
+
+/** One entry of the output: the engine's result, or an error naming the file. */
+export type SimulateEntry = SimulationResult & { readonly file: string };
+
+export interface SimulateResult {
+  readonly entries: readonly SimulateEntry[];
+  /** One scenario file named on its own: JSON output is an object, not an array. */
+  readonly single: boolean;
+}
+
+function describeReadError(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `cannot be read (${code ?? String(e)})`;
+}
+
+/** An entry for a file the engine never saw, or on which it failed. */
+function errorEntry(file: string, error: string): SimulateEntry {
+  return { name: file, file, pass: false, explanation: `error: ${error}`, error };
+}
+
+export async function run(options: SimulateOptions, ctx: RunContext): Promise<SimulateResult> {
+  const files = await expandInputs(options.paths, ctx);
+  const entries: SimulateEntry[] = [];
+  for (const absolutePath of files) {
+    const file = displayPath(ctx.cwd, absolutePath);
+    let text: string;
+    try {
+      text = await readFile(absolutePath, 'utf8');
+    } catch (e) {
+      entries.push(errorEntry(file, `${file}: ${describeReadError(e)}`));
+      continue;
+    }
+    try {
+      entries.push({ ...simulateScenarioText(text, file), file });
+    } catch (e) {
+      // The engine reports bad scenarios as values; a throw is a bug, kept to this file.
+      const message = e instanceof Error ? e.message : String(e);
+      entries.push(errorEntry(file, `${file}: internal error in nbjob-iam while deciding this scenario: ${message}; please report it`));
+    }
+  }
+  // "simulate SCENARIO.json" is one scenario (an object); a directory or several names are many (an array).
+  const [only] = options.paths;
+  const single = options.paths.length === 1 && only !== undefined && (await stat(path.resolve(ctx.cwd, only))).isFile();
+  return { entries, single };
+}
+
+function hasError(e: SimulateEntry): boolean {
+  return typeof e.error === 'string' && e.error !== '';
+}
+
+/** A scenario fails when it has an error, or an expectation that was not met. */
+export function entryFailed(e: SimulateEntry): boolean {
+  if (hasError(e)) return true;
+  return e.expected !== undefined && e.expected !== null && e.decision !== e.expected;
+}
+
+export function exitCodeOf(result: SimulateResult): number {
+  return result.entries.some(entryFailed) ? EXIT.failed : EXIT.ok;
+}
+
+/** The JSON form of an entry: the engine's fields, `expected` always present, no decision for an error. */
+export function entryToJson(e: SimulateEntry): Record<string, unknown> {
+  if (hasError(e)) return { name: e.name ?? e.file, file: e.file, error: e.error, pass: false };
+  const { file, ...rest } = e;
+  return { ...rest, file, expected: e.expected ?? null, pass: !entryFailed(e) };
+}
+
+function status(e: SimulateEntry): 'PASS' | 'FAIL' | 'ERROR' | 'DONE' {
+  if (hasError(e)) return 'ERROR';
+  if (e.expected === undefined || e.expected === null) return 'DONE';
+  return entryFailed(e) ? 'FAIL' : 'PASS';
+}
+
+/** Re-wraps text to `width`, keeping each line's indentation. */
+export function fitLines(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const line of text.replace(/\s+$/, '').split('\n')) {
+    if (line.length <= width) {
+      out.push(line);
+      continue;
+    }
+    const indent = /^\s*/.exec(line)?.[0] ?? '';
+    out.push(...wrap(line.slice(indent.length), width, `${indent}  `, indent));
+  }
+  return out;
+}
+
+export function renderText(result: SimulateResult, ctx: Pick<RunContext, 'color'>, width = 80): string {
+  const paint = painter(ctx.color);
+  const out: string[] = [];
+  for (const e of result.entries) {
+    const s = status(e);
+    const styled = s === 'PASS' ? paint('green', s) : s === 'DONE' ? s : paint('red', s);
+    const head = `${s} ${e.file}${e.name && e.name !== e.file ? `: ${e.name}` : ''}`;
+    const headLines = wrap(head, width, '    ');
+    headLines[0] = styled + (headLines[0] ?? '').slice(s.length);
+    out.push(...headLines);
+    if (hasError(e)) {
+      out.push(...fitLines(String(e.error), width - 2).map((l) => `  ${l}`));
+    } else {
+      out.push(...fitLines(e.explanation, width - 2).map((l) => (l === '' ? '' : `  ${l}`)));
+    }
+    out.push('');
+  }
+  const failed = result.entries.filter((e) => status(e) === 'FAIL').length;
+  const errors = result.entries.filter(hasError).length;
+  const passed = result.entries.filter((e) => status(e) === 'PASS').length;
+  const unchecked = result.entries.length - failed - errors - passed;
+  const parts = [`${passed} passed`, `${failed} failed`, plural(errors, 'error')];
+  if (unchecked > 0) parts.push(`${unchecked} without expectation`);
+  out.push(`${plural(result.entries.length, 'scenario')}: ${parts.join(', ')}`);
+  return out.join('\n') + '\n';
+}
+
+export function present(result: SimulateResult, options: SimulateOptions, ctx: RunContext): CommandOutput {
+  const exitCode = exitCodeOf(result);
+  if (options.format === 'json') {
+    const json = result.single && result.entries[0] ? entryToJson(result.entries[0]) : result.entries.map(entryToJson);
+    return { stdout: JSON.stringify(json, null, 2) + '\n', exitCode };
+  }
+  return { stdout: renderText(result, ctx), exitCode };
+}
+
+export async function execute(options: SimulateOptions, ctx: RunContext): Promise<CommandOutput> {
+  return present(await run(options, ctx), options, ctx);
+}

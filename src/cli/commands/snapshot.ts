@@ -1,0 +1,60 @@
+/**
+ * `nbjob-iam snapshot`: the account snapshot that `check` reads, from saved AWS CLI output
+ * (`--from-cli DIR`) or from the live account (AWS SDK v3, read-only).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { snapshotFromCliDir } from '../../account/from-cli.js';
+import { formatFileError } from '../../account/read-snapshot.js';
+import type { CommandOutput, RunContext } from '../context.js';
+import { CliError, EXIT } from '../errors.js';
+import type { SnapshotCommandOptions } from '../options.js';
+
+function progressBar(write: (s: string) => void): (done: number, total: number, label: string) => void {
+  return (done, total, label) => {
+    const width = 24;
+    const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
+    write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${label.slice(0, 40).padEnd(40)}`);
+  };
+}
+
+export async function execute(options: SnapshotCommandOptions, ctx: RunContext): Promise<CommandOutput> {
+  const out = path.resolve(ctx.cwd, options.out);
+  if (options.fromCli) {
+    const dir = path.resolve(ctx.cwd, options.fromCli);
+    const { snapshot, errors, gaps } = snapshotFromCliDir(dir, { region: options.region });
+    if (errors.some((e) => e.message === 'folder not found')) throw new CliError(`${options.fromCli}: no such folder`, EXIT.usage);
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, `${JSON.stringify(snapshot, null, 2)}\n`);
+    const lines = [
+      `wrote ${options.out}: account ${snapshot.accountId}, ${snapshot.region}, ${snapshot.roles.length} roles, ${snapshot.sagemaker.domains.length} domains`,
+      ...errors.map((e) => `error: ${formatFileError({ ...e, file: path.join(options.fromCli ?? '', e.file) })}`),
+      ...gaps.map((g) => `not read: ${g.what}: ${g.message}`),
+    ];
+    return { stdout: '', stderr: `${lines.join('\n')}\n`, exitCode: errors.length ? EXIT.failed : EXIT.ok };
+  }
+  // Live: imported only here, so the other commands never load the AWS SDK.
+  const live = await import('../../account/live.js');
+  const { CredentialsError } = await import('../../account/aws-call.js');
+  const stderr: string[] = [];
+  const draw = progressBar((s) => process.stderr.isTTY && process.stderr.write(s));
+  try {
+    const result = await live.runSnapshot({
+      profile: options.profile,
+      region: options.region,
+      out,
+      domainIds: options.domains,
+      kmsKeys: options.kmsKeys,
+      buckets: options.buckets,
+      onProgress: draw,
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    stderr.push(`wrote ${options.out}: ${result.calls} read-only calls`);
+    for (const g of result.gaps) stderr.push(`not read: ${g.what}${g.permission ? ` (needs ${g.permission})` : ''}: ${g.message}`);
+    stderr.push(...result.notes);
+    return { stdout: '', stderr: `${stderr.join('\n')}\n`, exitCode: EXIT.ok };
+  } catch (e) {
+    if (e instanceof live.LiveReadError || e instanceof CredentialsError) throw new CliError(e.message, EXIT.failed);
+    throw e;
+  }
+}

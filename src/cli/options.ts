@@ -1,0 +1,146 @@
+/**
+ * The typed options of each command: what argv means, decided without doing any work
+ * (test/cli/argv.test.ts maps argv to these). Kept free of heavy imports so that parsing
+ * the command line loads nothing but commander.
+ */
+import type { PolicyKind } from '../policy/model.js';
+
+export type FindingsFormat = 'text' | 'json' | 'sarif';
+export type DecisionFormat = 'text' | 'json';
+
+export interface ValidateOptions {
+  /** Files, directories (every *.json below) or `-` for standard input. */
+  readonly files: readonly string[];
+  readonly kind: PolicyKind | 'auto';
+  readonly format: FindingsFormat;
+  /** Validate the bundled reference policies (reference/) instead of, or besides, files. */
+  readonly reference: boolean;
+}
+
+export interface SimulateOptions {
+  /** Scenario files or directories (every *.json below). */
+  readonly paths: readonly string[];
+  readonly format: DecisionFormat;
+}
+
+/** Context values from `--context key=value`; a key given twice is multi-valued. */
+export type ContextValues = Readonly<Record<string, string | readonly string[]>>;
+
+/** `explain` from a scenario file. */
+export interface ExplainScenarioOptions {
+  readonly mode: 'scenario';
+  readonly scenario: string;
+  readonly format: DecisionFormat;
+}
+
+/** `explain` from flags: one request and the policy files that decide it. */
+export interface ExplainRequestOptions {
+  readonly mode: 'request';
+  readonly principal: string;
+  readonly principalRoleArn?: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly resourceAccount?: string;
+  readonly context: ContextValues;
+  readonly unknownContextKeys: readonly string[];
+  readonly identity: readonly string[];
+  readonly boundary?: string;
+  readonly session: readonly string[];
+  readonly resourcePolicy?: string;
+  /** One list of files per level, organization root first, account last. */
+  readonly scp?: ReadonlyArray<readonly string[]>;
+  readonly rcp?: ReadonlyArray<readonly string[]>;
+  readonly vpcEndpoint?: string;
+  readonly format: DecisionFormat;
+}
+
+export type ExplainOptions = ExplainScenarioOptions | ExplainRequestOptions;
+
+export type CheckFormatName = 'text' | 'json' | 'markdown' | 'sarif' | 'html';
+
+export interface CheckOptions {
+  /** A snapshot file, or the bundled example account. */
+  readonly source: { readonly kind: 'snapshot'; readonly file: string } | { readonly kind: 'example' };
+  readonly domainId?: string;
+  readonly userProfileName?: string;
+  readonly spaceName?: string;
+  readonly studioRoleArn?: string;
+  readonly jobRoleArn?: string;
+  readonly variant?: 'run-now' | 'schedule' | 'local';
+  readonly outputKmsKeyArn?: string;
+  readonly volumeKmsKeyArn?: string;
+  readonly inputBucket?: string;
+  readonly outputBucket?: string;
+  /** Every user profile and space of the snapshot, with a summary table. */
+  readonly allProfiles: boolean;
+  /** shared/spec/notebook-job-flow.md §6.1: do create calls see their request tags as resource tags? */
+  readonly createTimeResourceTags?: 'absent' | 'fromRequestTags';
+  readonly verbose: boolean;
+  readonly format: CheckFormatName;
+}
+
+export interface SnapshotCommandOptions {
+  readonly out: string;
+  /** A folder of saved AWS CLI outputs (docs/snapshot-from-cli.md); absent: read the live account. */
+  readonly fromCli?: string;
+  readonly profile?: string;
+  readonly region?: string;
+  readonly domains: readonly string[];
+  readonly kmsKeys: readonly string[];
+  readonly buckets: readonly string[];
+}
+
+/** The setup a policy set is generated for (the same fields as generate's library options). */
+export interface GenerateSetup {
+  readonly accountId: string;
+  readonly region: string;
+  readonly studioRoleArn: string;
+  readonly jobRoleArn: string;
+  readonly variant?: 'run-now' | 'schedule' | 'local' | ReadonlyArray<'run-now' | 'schedule' | 'local'>;
+  readonly outputKmsKeyArn?: string;
+  readonly volumeKmsKeyArn?: string;
+  readonly vpcOnly?: boolean;
+  readonly vpcEndpointId?: string;
+  readonly inputBucket?: string;
+  readonly outputBucket?: string;
+  readonly domainId?: string;
+  readonly flowOptions?: { readonly createTimeResourceTags?: 'absent' | 'fromRequestTags' };
+}
+
+export interface GenerateCommandOptions {
+  readonly generate: GenerateSetup;
+  readonly format: 'json' | 'cloudformation' | 'terraform' | 'cli';
+}
+
+export interface SetupCommandOptions {
+  readonly setup: {
+    readonly profile?: string;
+    readonly region?: string;
+    readonly accountId?: string;
+    readonly domainId?: string;
+    readonly userProfileName?: string;
+    readonly spaceName?: string;
+    readonly studioRoleArn?: string;
+    readonly jobRoleArn?: string;
+    readonly variant?: 'run-now' | 'schedule' | 'local';
+    readonly outputKmsKeyArn?: string;
+    readonly volumeKmsKeyArn?: string;
+    readonly vpcOnly?: boolean;
+    readonly vpcEndpointId?: string;
+    readonly inputBucket?: string;
+    readonly outputBucket?: string;
+    readonly tags?: Readonly<Record<string, string>>;
+    readonly apply: boolean;
+  };
+}
+
+export type ParsedCommand =
+  | { readonly command: 'check'; readonly options: CheckOptions }
+  | { readonly command: 'snapshot'; readonly options: SnapshotCommandOptions }
+  | { readonly command: 'generate'; readonly options: GenerateCommandOptions }
+  | { readonly command: 'setup'; readonly options: SetupCommandOptions }
+  | { readonly command: 'validate'; readonly options: ValidateOptions }
+  | { readonly command: 'simulate'; readonly options: SimulateOptions }
+  | { readonly command: 'explain'; readonly options: ExplainOptions };
+
+export type CommandName = ParsedCommand['command'];

@@ -1,0 +1,58 @@
+/**
+ * From argv to text and an exit status, with everything the process provides passed in.
+ * `main` is the only caller in the program; tests call it with their own context and,
+ * to exercise the failure paths, their own command lookup.
+ */
+import type { CommandOutput, RunContext } from './context.js';
+import { CliError, EXIT } from './errors.js';
+import { parseArgv, PROGRAM, usageText } from './parse.js';
+import { findCommand as findInTable } from './table.js';
+import type { CommandSpec } from './table.js';
+
+export interface RunDeps {
+  /** Builds the context once a command is known (reading stdin, colour, ...). */
+  readonly context: () => RunContext;
+  readonly version: string;
+  /** Where commands are looked up; the command table unless a test says otherwise. */
+  readonly findCommand?: (name: string) => Pick<CommandSpec, 'load'> | undefined;
+  /** For the bug report: `node vX on platform`. */
+  readonly runtime?: string;
+}
+
+export async function runCli(argv: readonly string[], deps: RunDeps): Promise<CommandOutput> {
+  const outcome = parseArgv(argv, deps.version);
+  if (outcome.kind === 'print') return { stdout: outcome.text, exitCode: EXIT.ok };
+  if (outcome.kind === 'usage-error') {
+    return { stdout: '', stderr: `${PROGRAM}: ${outcome.message}\n\n${outcome.usage}\n`, exitCode: EXIT.usage };
+  }
+  const { command, options } = outcome.parsed;
+  try {
+    const spec = (deps.findCommand ?? findInTable)(command);
+    if (!spec) throw new Error(`command ${command} is in the parser but not in the table`);
+    const module = await spec.load();
+    return await module.execute(options as never, deps.context());
+  } catch (e) {
+    if (e instanceof CliError) {
+      const usage = e.exitCode === EXIT.usage && e.command ? `\n\n${usageText(e.command)}` : '';
+      return { stdout: '', stderr: `${PROGRAM}: ${e.message}${usage}\n`, exitCode: e.exitCode };
+    }
+    return { stdout: '', stderr: internalErrorText(e, deps.version, argv, deps.runtime), exitCode: EXIT.internal };
+  }
+}
+
+/** What a bug looks like to the user: what happened, that it is ours, and what to send. */
+export function internalErrorText(e: unknown, version: string, argv: readonly string[], runtime = ''): string {
+  const detail = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
+  return [
+    `${PROGRAM}: internal error: ${e instanceof Error ? e.message : String(e)}`,
+    '',
+    `This is a bug in ${PROGRAM} ${version}, not in your input. Please report it with`,
+    'the command you ran, the files it read if you can share them, and this trace:',
+    '',
+    `  ${PROGRAM} ${argv.join(' ')}`,
+    ...(runtime ? [`  ${runtime}`] : []),
+    '',
+    detail,
+    '',
+  ].join('\n');
+}
