@@ -190,6 +190,24 @@ export function applyFix(snapshot: AccountSnapshot, fix: Fix): AccountSnapshot {
   }
 }
 
+/** Where a change goes, for people. */
+export function describeTarget(t: FixTarget): string {
+  switch (t.kind) {
+    case 'role-policy':
+      return `inline policy ${t.policyName} of role ${t.roleArn.split('/').pop()}`;
+    case 'trust-policy':
+      return `trust policy of role ${t.roleArn.split('/').pop()}`;
+    case 'key-policy':
+      return `key policy of ${t.keyArn}`;
+    case 'vpc-endpoint-policy':
+      return `policy of VPC endpoint ${t.endpointId}`;
+    case 'bucket-policy':
+      return `bucket policy of ${t.bucket}`;
+    case 'profile-tags':
+      return t.spaceName ? `tags of space ${t.spaceName}` : `tags of user profile ${t.userProfileName ?? ''}`;
+  }
+}
+
 function targetKey(t: FixTarget): string {
   return JSON.stringify(t);
 }
@@ -222,7 +240,8 @@ export function mergeFixes(fixes: readonly Fix[]): Fix[] {
     }
     for (const { st, actions } of statements.values()) {
       const statement = { ...st, Action: actions.length === 1 ? actions[0] : actions.sort() };
-      out.push({ ...first, statement, summary: group.length > 1 ? `${first.summary.split(' on ')[0]}${actions.length > 1 ? ` (+${actions.length - 1} more actions)` : ''}` : first.summary });
+      const fromThis = group.filter((g) => g.statement && JSON.stringify({ ...g.statement, Action: undefined, Sid: undefined }) === JSON.stringify({ ...st, Action: undefined, Sid: undefined }));
+      out.push({ ...first, statement, summary: fromThis.length > 1 ? `${describeTarget(first.target)}: allow ${actions.join(', ')}` : (fromThis[0] ?? first).summary });
     }
   }
   return out;

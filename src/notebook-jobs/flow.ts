@@ -215,6 +215,21 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
   });
   steps.push({
     ...base,
+    id: 'form.describe-domain',
+    number: '#2',
+    phase: 'form',
+    title: 'Read the domain settings',
+    caller: 'studio',
+    action: 'sagemaker:DescribeDomain',
+    resource: arn(setup, 'sagemaker', `domain/${setup.domainId}`),
+    context: requested,
+    layers: ['identity', 'scp'],
+    coveredBy: ['P7'],
+    evidence: 'code',
+    why: 'The form reads the domain default subnets, security groups and execution role.',
+  });
+  steps.push({
+    ...base,
     id: 'form.describe-subnets',
     number: '#3',
     phase: 'form',
@@ -763,7 +778,7 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       why: 'The storage volume is encrypted with the volume key (SageMaker roles page: add kms:CreateGrant).',
     });
   }
-  for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents']) {
+  for (const action of ['logs:CreateLogGroup', 'logs:DescribeLogStreams', 'logs:CreateLogStream', 'logs:PutLogEvents']) {
     steps.push({
       ...base,
       id: `run.${action.slice(5).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
@@ -772,7 +787,9 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       title: `Write the job log: ${action}`,
       caller: 'job-training',
       action,
-      resource: arn(setup, 'logs', 'log-group:/aws/sagemaker/TrainingJobs:log-stream:*'),
+      // CloudWatch Logs authorizes log-group actions on the ARN with a trailing `:*`
+      // ("Using identity-based policies for CloudWatch Logs": log-group ARNs).
+      resource: arn(setup, 'logs', action === 'logs:CreateLogGroup' || action === 'logs:DescribeLogStreams' ? 'log-group:/aws/sagemaker/TrainingJobs:*' : 'log-group:/aws/sagemaker/TrainingJobs:log-stream:*'),
       context: requested,
       layers: ['identity', 'scp'],
       coveredBy: ['none'],
@@ -879,6 +896,57 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
   });
   steps.push({
     ...base,
+    id: 'manage.list-job-tags',
+    number: '#41',
+    phase: 'manage',
+    title: 'Read the tags of a job',
+    caller: 'studio',
+    action: 'sagemaker:ListTags',
+    resource: trainingJobArn,
+    context: requested,
+    layers: ['identity', 'scp'],
+    coveredBy: ['P5'],
+    evidence: 'code',
+    why: 'The job list reads each job\'s tags (notebook name, archive state).',
+  });
+  steps.push({
+    ...base,
+    id: 'manage.stop-training-job',
+    number: '#44',
+    phase: 'manage',
+    title: 'Stop a running job',
+    caller: 'studio',
+    action: 'sagemaker:StopTrainingJob',
+    resource: trainingJobArn,
+    context: requested,
+    layers: ['identity', 'scp'],
+    coveredBy: ['P7'],
+    evidence: 'code',
+    why: 'Deleting a running job stops it first.',
+  });
+  steps.push({
+    ...base,
+    id: 'manage.archive-job',
+    number: '#44',
+    phase: 'manage',
+    title: 'Archive a job (hide it in Studio)',
+    caller: 'studio',
+    action: 'sagemaker:AddTags',
+    resource: trainingJobArn,
+    // The job exists and carries the notebook-job tags (spec §2: the run's tags for a job of a
+    // definition), so the request has them as aws:ResourceTag (SAR: training-job supports it).
+    context: {
+      ...requested,
+      ...resourceTagContext(variant === 'schedule' ? notebookJobTags(setup, true) : createTags),
+      ...requestTagContext({ 'sagemaker:is-studio-archived': 'true' }),
+    },
+    layers: ['identity', 'scp'],
+    coveredBy: ['P6'],
+    evidence: 'code',
+    why: 'Deleting a job tags it sagemaker:is-studio-archived=true (a plain AddTags, no TaggingAction).',
+  });
+  steps.push({
+    ...base,
     id: 'manage.download-output',
     number: '#43',
     phase: 'manage',
@@ -926,6 +994,51 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       coveredBy: ['P2'],
       evidence: 'code',
       why: 'The job definition page reads the rule.',
+    });
+    steps.push({
+      ...base,
+      id: 'manage.describe-pipeline',
+      number: '#42',
+      phase: 'manage',
+      title: 'Show the pipeline of a job definition',
+      caller: 'studio',
+      action: 'sagemaker:DescribePipeline',
+      resource: pipelineArn,
+      context: { ...requested, ...resourceTagContext(createTags) },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P7'],
+      evidence: 'code',
+      why: 'The job definition page reads the pipeline.',
+    });
+    steps.push({
+      ...base,
+      id: 'manage.list-pipeline-tags',
+      number: '#42',
+      phase: 'manage',
+      title: 'Read the tags of a job definition',
+      caller: 'studio',
+      action: 'sagemaker:ListTags',
+      resource: pipelineArn,
+      context: requested,
+      layers: ['identity', 'scp'],
+      coveredBy: ['P5'],
+      evidence: 'code',
+      why: 'Job definitions are listed by their tags.',
+    });
+    steps.push({
+      ...base,
+      id: 'manage.edit-rule',
+      number: '#45',
+      phase: 'manage',
+      title: 'Edit the schedule of a job definition',
+      caller: 'studio',
+      action: 'events:PutRule',
+      resource: ruleArn,
+      context: { ...requested, ...resourceTagContext(createTags) },
+      layers: ['identity', 'scp'],
+      coveredBy: ['P2'],
+      evidence: 'code',
+      why: 'Editing the schedule calls PutRule on the existing, tagged rule.',
     });
     for (const action of ['events:DisableRule', 'events:EnableRule', 'events:RemoveTargets', 'events:DeleteRule']) {
       steps.push({
