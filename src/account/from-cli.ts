@@ -283,16 +283,25 @@ function readOrganization(dir: CliDir, accountId: string): Organization | undefi
     if (!parent || typeof parent.Id !== 'string') break;
     chain.push({ id: parent.Id, type: parent.Type === 'ROOT' ? 'ROOT' : 'ORGANIZATIONAL_UNIT' });
   }
+  // A level whose policies could not be read must not become a level with none: that
+  // would read as "nothing allowed". Such SCPs/RCPs are left out and said to be missing.
+  const unread = { scp: false, rcp: false };
   const policiesAt = (target: string, kind: 'scp' | 'rcp'): NamedPolicy[] => {
     const file = `organizations-list-policies-for-target-${target}-${kind}.json`;
     const listed = kind === 'scp' ? dir.expect(file, `SCPs attached to ${target}`) : dir.read(file);
-    if (!isObject(listed)) return [];
+    if (!isObject(listed)) {
+      unread[kind] = true;
+      return [];
+    }
     return list(listed.Policies).flatMap((p) => {
       if (!isObject(p) || typeof p.Id !== 'string') return [];
       const pf = `organizations-describe-policy-${p.Id}.json`;
       const described = dir.expect(pf, `the content of policy ${p.Id}`);
       const content = isObject(described) && isObject(described.Policy) ? described.Policy.Content : undefined;
-      if (described === undefined) return [];
+      if (described === undefined) {
+        unread[kind] = true;
+        return [];
+      }
       const document = policyOrError(dir, pf, '$.Policy.Content', content);
       return document ? [{ name: str(p.Name) ?? p.Id, arn: str(p.Arn), document }] : [];
     });
@@ -305,11 +314,20 @@ function readOrganization(dir: CliDir, accountId: string): Organization | undefi
     .slice()
     .reverse()
     .map((l) => ({ id: l.id, type: l.type, scps: policiesAt(l.id, 'scp'), rcps: policiesAt(l.id, 'rcp') }));
+  const scpsEnabled = enabled('SERVICE_CONTROL_POLICY') ?? path.some((l) => l.scps.length > 0);
+  const rcpsEnabled = enabled('RESOURCE_CONTROL_POLICY') ?? path.some((l) => l.rcps.length > 0);
+  const incomplete = !reachedRoot || unread.scp;
+  if (scpsEnabled && incomplete && !isManagementAccount) {
+    dir.gaps.push({ what: 'organization SCPs', message: 'not every level of the organization path could be read, so SCPs are not checked' });
+  }
+  if (rcpsEnabled && unread.rcp && !isManagementAccount) {
+    dir.gaps.push({ what: 'organization RCPs', message: 'not every level of the organization path could be read, so RCPs are not checked' });
+  }
   return {
     id: str(o.Id),
     isManagementAccount,
-    scpsEnabled: enabled('SERVICE_CONTROL_POLICY') ?? path.some((l) => l.scps.length > 0),
-    rcpsEnabled: enabled('RESOURCE_CONTROL_POLICY') ?? path.some((l) => l.rcps.length > 0),
+    scpsEnabled: scpsEnabled && !incomplete,
+    rcpsEnabled: rcpsEnabled && !unread.rcp,
     path,
   };
 }

@@ -36,7 +36,7 @@ export function writeCliDir(s: AccountSnapshot, dir: string, o: WriteOptions): s
   const boundary = (b: NamedPolicy | undefined): object | undefined => {
     if (!b) return undefined;
     attach([b]);
-    return { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: b.arn ?? `arn:aws:iam::${s.accountId}:policy/${b.name}` };
+    return { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: b.arn ?? `arn:aws:iam::${s.accountId}:policy/${b.name}` };
   };
   const RoleDetailList = s.roles.map((r) => ({
     Path: r.path,

@@ -76,8 +76,17 @@ describe('snapshot --from-cli: AWS CLI outputs to a snapshot', () => {
     rmSync(join(dir, 'organizations-list-parents-ou-a1b2-ml000001.json'));
     rmSync(join(dir, 'ec2-describe-vpc-endpoints.json'));
     const { gaps } = snapshotFromCliDir(dir);
-    expect(gaps.map((g) => g.what)).toEqual(expect.arrayContaining(['VPC endpoints', 'organization path']));
+    expect(gaps.map((g) => g.what)).toEqual(expect.arrayContaining(['VPC endpoints', 'organization path', 'organization SCPs']));
     expect(gaps.find((g) => g.what === 'VPC endpoints')?.message).toMatch(/ec2-describe-vpc-endpoints\.json is missing/);
+  });
+
+  it('an unreadable SCP level is left out, never read as a level that allows nothing', () => {
+    const dir = tempDir();
+    writeCliDir(example, dir, { urlEncodeIam: false });
+    rmSync(join(dir, 'organizations-list-policies-for-target-ou-a1b2-ml000001-scp.json'));
+    const { snapshot, gaps } = snapshotFromCliDir(dir);
+    expect(snapshot.organization?.scpsEnabled).toBe(false);
+    expect(gaps.find((g) => g.what === 'organization SCPs')?.message).toMatch(/SCPs are not checked/);
   });
 
   it('a management account is recognised from describe-organization', () => {
