@@ -1172,6 +1172,17 @@ function evaluate(scenario: Scenario, opts: EvaluationOptions, mode: CondMode): 
 
   const base = { crossAccount, principalKind: caller.kind };
 
+  const pol = scenario.policies;
+  // Every document is read (and so checked) whether or not its set applies: a malformed
+  // scenario is rejected as a whole, even by the step-0 special cases.
+  const allScpLevels = (pol.scp ?? []).map((l) => readAll(l, 'scp'));
+  const allRcpLevels = (pol.rcp ?? []).map((l) => readAll(l, 'rcp'));
+  readAll(pol.identity);
+  readAll(pol.session);
+  if (pol.permissionsBoundary !== undefined) readPolicy(pol.permissionsBoundary);
+  if (pol.resource !== undefined) readPolicy(pol.resource);
+  if (pol.vpcEndpoint !== undefined) readPolicy(pol.vpcEndpoint);
+
   // §4.3 step 0: special cases.
   if (actionLc === 'sts:getcalleridentity' && caller.kind !== 'anonymous') {
     return { ...base, decision: 'Allow', reason: 'getCallerIdentity', resourceMatch: 'NONE' };
@@ -1185,14 +1196,6 @@ function evaluate(scenario: Scenario, opts: EvaluationOptions, mode: CondMode): 
     return { ...base, decision: 'ImplicitDeny', reason: 'crossAccountPassRole', resourceMatch: 'NONE' };
   }
 
-  const pol = scenario.policies;
-  // Every document is read (and so checked) whether or not its set applies: a malformed
-  // scenario is rejected as a whole.
-  const allScpLevels = (pol.scp ?? []).map((l) => readAll(l, 'scp'));
-  const allRcpLevels = (pol.rcp ?? []).map((l) => readAll(l, 'rcp'));
-  readAll(pol.identity);
-  readAll(pol.session);
-  if (pol.permissionsBoundary !== undefined) readPolicy(pol.permissionsBoundary);
   // §4.2: which policy sets apply.
   const hasIdentitySide = caller.kind === 'iamUser' || caller.kind === 'roleSession' || caller.kind === 'federatedUserSession';
   const identity = hasIdentitySide ? readAll(pol.identity) : [];
