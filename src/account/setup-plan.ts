@@ -40,7 +40,7 @@ import { AddTagsCommand } from '@aws-sdk/client-sagemaker';
 import { applyFixes, checkSetup } from '../notebook-jobs/check.js';
 import type { CheckResult } from '../notebook-jobs/check.js';
 import { engineEvaluator } from '../notebook-jobs/evaluate.js';
-import { FIX_POLICY_NAME, mergeFixes } from '../notebook-jobs/fixes.js';
+import { describeTarget, FIX_POLICY_NAME, mergeFixes } from '../notebook-jobs/fixes.js';
 import type { Fix, FixOwner, FixTarget } from '../notebook-jobs/fixes.js';
 import type { FlowSetup, Variant } from '../notebook-jobs/flow.js';
 import { findRole, resolveSetup } from '../notebook-jobs/setup.js';
@@ -235,30 +235,11 @@ export function policySize(doc: PolicyJson): number {
   return JSON.stringify(doc).length;
 }
 
-function roleNameOf(arn: string): string {
-  return arn.split('/').pop() ?? arn;
-}
-
 function managedPolicyName(roleName: string): string {
   return `${FIX_POLICY_NAME}-${roleName}`.slice(0, 128);
 }
 
-function targetLabel(t: FixTarget): string {
-  switch (t.kind) {
-    case 'role-policy':
-      return `policy ${t.policyName} of role ${roleNameOf(t.roleArn)}`;
-    case 'trust-policy':
-      return `trust policy of role ${roleNameOf(t.roleArn)}`;
-    case 'key-policy':
-      return `key policy of ${t.keyArn}`;
-    case 'vpc-endpoint-policy':
-      return `policy of VPC endpoint ${t.endpointId}`;
-    case 'bucket-policy':
-      return `bucket policy of ${t.bucket}`;
-    case 'profile-tags':
-      return t.spaceName ? `space ${t.domainId}/${t.spaceName}` : `user profile ${t.domainId}/${t.userProfileName ?? '?'}`;
-  }
-}
+const targetLabel: (t: FixTarget) => string = describeTarget;
 
 function fixKey(f: Fix): string {
   return JSON.stringify([f.target, f.statement ?? null, f.tags ?? null]);

@@ -3,6 +3,8 @@
  * (test/cli/argv.test.ts maps argv to these). Kept free of heavy imports so that parsing
  * the command line loads nothing but commander.
  */
+import type { SetupOptions } from '../account/setup-plan.js';
+import type { GenerateOptions } from '../notebook-jobs/generate.js';
 import type { PolicyKind } from '../policy/model.js';
 
 export type FindingsFormat = 'text' | 'json' | 'sarif';
@@ -90,22 +92,8 @@ export interface SnapshotCommandOptions {
   readonly buckets: readonly string[];
 }
 
-/** The setup a policy set is generated for (the same fields as generate's library options). */
-export interface GenerateSetup {
-  readonly accountId: string;
-  readonly region: string;
-  readonly studioRoleArn: string;
-  readonly jobRoleArn: string;
-  readonly variant?: 'run-now' | 'schedule' | 'local' | ReadonlyArray<'run-now' | 'schedule' | 'local'>;
-  readonly outputKmsKeyArn?: string;
-  readonly volumeKmsKeyArn?: string;
-  readonly vpcOnly?: boolean;
-  readonly vpcEndpointId?: string;
-  readonly inputBucket?: string;
-  readonly outputBucket?: string;
-  readonly domainId?: string;
-  readonly flowOptions?: { readonly createTimeResourceTags?: 'absent' | 'fromRequestTags' };
-}
+/** The setup a policy set is generated for: generate's own options (a type-only import, erased at run time). */
+export type GenerateSetup = GenerateOptions;
 
 export interface GenerateCommandOptions {
   readonly generate: GenerateSetup;
@@ -113,25 +101,8 @@ export interface GenerateCommandOptions {
 }
 
 export interface SetupCommandOptions {
-  readonly setup: {
-    readonly profile?: string;
-    readonly region?: string;
-    readonly accountId?: string;
-    readonly domainId?: string;
-    readonly userProfileName?: string;
-    readonly spaceName?: string;
-    readonly studioRoleArn?: string;
-    readonly jobRoleArn?: string;
-    readonly variant?: 'run-now' | 'schedule' | 'local';
-    readonly outputKmsKeyArn?: string;
-    readonly volumeKmsKeyArn?: string;
-    readonly vpcOnly?: boolean;
-    readonly vpcEndpointId?: string;
-    readonly inputBucket?: string;
-    readonly outputBucket?: string;
-    readonly tags?: Readonly<Record<string, string>>;
-    readonly apply: boolean;
-  };
+  /** setup's own options, less the callbacks the command supplies itself. */
+  readonly setup: Omit<SetupOptions, 'onProgress' | 'sleep'> & { readonly apply: boolean };
 }
 
 export type ParsedCommand =

@@ -204,7 +204,7 @@ export function describeTarget(t: FixTarget): string {
     case 'bucket-policy':
       return `bucket policy of ${t.bucket}`;
     case 'profile-tags':
-      return t.spaceName ? `tags of space ${t.spaceName}` : `tags of user profile ${t.userProfileName ?? ''}`;
+      return t.spaceName ? `tags of space ${t.spaceName} (domain ${t.domainId})` : `tags of user profile ${t.userProfileName ?? ''} (domain ${t.domainId})`;
   }
 }
 

@@ -58,7 +58,7 @@ describe('setup --plan: the changes that make the example account pass', () => {
     expect(r.text).toContain('Changes their owners must make (nbjob-iam never changes these):');
     expect(r.text).toContain('"Sid": "NbjobIamRunVolumeKeyGrant"');
     // The SCP needs a cost-center tag whose value only the user knows.
-    expect(r.plan.missingTagValues).toEqual([expect.objectContaining({ key: 'cost-center', target: 'user profile d-exampledomain1/alice' })]);
+    expect(r.plan.missingTagValues).toEqual([expect.objectContaining({ key: 'cost-center', target: 'tags of user profile alice (domain d-exampledomain1)' })]);
     expect(r.text).toContain('pass --tag KEY=VALUE');
   });
 

@@ -6,6 +6,7 @@
 import type { CheckResult, StepOutcome, StepStatus } from '../../notebook-jobs/check.js';
 import type { FlowOptions, Phase, Variant } from '../../notebook-jobs/flow.js';
 import type { Fix, FixOwner, FixTarget } from '../../notebook-jobs/fixes.js';
+import { describeTarget } from '../../notebook-jobs/fixes.js';
 
 /** Phases in the order they happen. */
 export const PHASE_ORDER: readonly Phase[] = ['form', 'submit', 'run-now', 'schedule', 'run', 'manage'];
@@ -178,23 +179,8 @@ export const OWNER_LABEL: Readonly<Record<FixOwner, string>> = {
   'bucket-owner': 'the bucket owner',
 };
 
-/** Where a fix goes, as people name it. */
-export function targetText(t: FixTarget): string {
-  switch (t.kind) {
-    case 'role-policy':
-      return `inline policy ${t.policyName} of role ${lastSegment(t.roleArn)}`;
-    case 'trust-policy':
-      return `trust policy of role ${lastSegment(t.roleArn)}`;
-    case 'key-policy':
-      return `key policy of ${t.keyArn}`;
-    case 'vpc-endpoint-policy':
-      return `policy of VPC endpoint ${t.endpointId}`;
-    case 'bucket-policy':
-      return `bucket policy of ${t.bucket}`;
-    case 'profile-tags':
-      return t.spaceName ? `tags of space ${t.spaceName} (domain ${t.domainId})` : `tags of user profile ${t.userProfileName ?? ''} (domain ${t.domainId})`;
-  }
-}
+/** Where a fix goes, as people name it (one wording for every report: fixes.ts). */
+export const targetText: (t: FixTarget) => string = describeTarget;
 
 /** A fix as one imperative line, made from its target and content (not its summary). */
 export function fixTitle(f: Fix): string {
