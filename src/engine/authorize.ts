@@ -12,12 +12,12 @@ import type { Policy } from '../policy/model.js';
 import { kindHasPrincipal } from '../policy/model.js';
 import { DEFAULT_EVALUATION_OPTIONS } from './types.js';
 import type { DecisionResult, EvaluationOptions, LayerName } from './types.js';
-import type { CompiledStatement } from './compile.js';
+import type { CompiledResource, CompiledStatement } from './compile.js';
 import { actionMatches, CompiledPolicy, compilePolicy, matchingAction, PolicyCompileError, resourceEntryMatches } from './compile.js';
-import type { ConditionEnv, ConditionTrace } from './conditions.js';
+import type { CompiledCondition, ConditionEnv, ConditionTrace } from './conditions.js';
 import { evalCondition } from './conditions.js';
 import type { MatchClass, PrincipalMatchEnv } from './principal.js';
-import { matchPrincipal, notPrincipalApplies } from './principal.js';
+import { matchPrincipal, notPrincipalApplies, principalNamesCaller } from './principal.js';
 import type { AuthorizationRequest, PreparedRequest } from './request.js';
 import { isPreparedRequest, prepareRequest } from './request.js';
 import type { ResidualNode, Tri } from './residual.js';
@@ -69,62 +69,147 @@ function compiled(p: PolicyInput): CompiledPolicy {
   return cp;
 }
 
-interface Env {
-  readonly req: PreparedRequest;
-  readonly opts: EvaluationOptions;
+/** How a policy's Allow statements count (its Deny statements always count). */
+const MODE_GATE = 0; // Allow fills `allow`: identity, boundary, session, SCP level, endpoint
+const MODE_DENY_ONLY = 1; // Allow is not needed: RCP levels with RCPFullAWSAccess implied
+const MODE_RESOURCE = 2; // Allow fills the resource-policy grant (spec §4.4)
+type Mode = typeof MODE_GATE | typeof MODE_DENY_ONLY | typeof MODE_RESOURCE;
+
+const PM_RESOURCE = [false, true].map((w) => Object.freeze({ wildcardMatchesServices: w, gatewayEndpoint: false })) as [PrincipalMatchEnv, PrincipalMatchEnv];
+const PM_GATEWAY = [false, true].map((w) => Object.freeze({ wildcardMatchesServices: w, gatewayEndpoint: true })) as [PrincipalMatchEnv, PrincipalMatchEnv];
+
+/**
+ * The state of one authorization. Traces off, nothing is collected per statement: the first
+ * matching Deny stops everything, and a layer stops looking at Allow statements as soon as
+ * one matches (its Deny statements are still looked at). Residuals (unknown keys) never
+ * stop anything, so a partial decision is complete and the concrete one is it made concrete.
+ */
+class Run {
   readonly tracing: boolean;
   readonly cond: ConditionEnv;
-  readonly lookup: VariableLookup;
   readonly hasBoundary: boolean;
+  /** Notes and layers for the trace (not allocated with traces off). */
+  readonly notes: string[];
+  readonly layers: LayerTrace[];
+  /** Policy traces of the layer being evaluated. */
+  polTraces: PolicyTrace[] | null = null;
+
+  /** Explicit deny so far, and the first Deny statement that matched. */
+  deny: Tri = false;
+  denyCp: CompiledPolicy | undefined = undefined;
+  denyPos = -1;
+  denyLayer: LayerName = 'identity';
+  denyLevel: number | undefined = undefined;
+
+  /** The current layer's Allow, and its first Allow statement that matched. */
+  allow: Tri = false;
+  allowCp: CompiledPolicy | undefined = undefined;
+  allowPos = -1;
+
+  /** Resource-policy grant inputs (known before the resource layer) and outputs. */
+  crossAccount = false;
+  identitySide: Tri = false;
+  pbAllow: Tri = true;
+  sessAllow: Tri = true;
+  grant: Tri = false;
+  grantSeen: Tri = false;
+  grantCp: CompiledPolicy | undefined = undefined;
+  grantPos = -1;
+  grantCls: MatchClass = 'NONE';
+
+  /** Out-values of the statement being evaluated. */
+  cls: MatchClass = 'NONE';
+  sessionArnGrant = false;
+  stTrace: StatementTrace | undefined = undefined;
+
+  constructor(
+    readonly req: PreparedRequest,
+    readonly opts: EvaluationOptions,
+    tracing: boolean,
+    readonly lookup: VariableLookup,
+    hasBoundary: boolean,
+  ) {
+    this.tracing = tracing;
+    this.notes = tracing ? [] : NO_NOTES;
+    this.layers = tracing ? [] : NO_LAYERS;
+    this.hasBoundary = hasBoundary;
+    this.cond = { context: req.context, options: opts, variables: true, lookup };
+  }
+
+  resetAllow(): void {
+    this.allow = false;
+    this.allowCp = undefined;
+    this.allowPos = -1;
+  }
 }
 
-interface Hit {
-  readonly st: CompiledStatement;
-  readonly m: Tri;
-  readonly cls: MatchClass;
-  readonly sessionArnGrant: boolean;
-  readonly cp: CompiledPolicy;
-  readonly layer: LayerName;
-  readonly level: number | undefined;
+const NO_NOTES: string[] = Object.freeze([]) as unknown as string[];
+const NO_LAYERS: LayerTrace[] = Object.freeze([]) as unknown as LayerTrace[];
+
+interface RefMemo {
+  readonly ref: StatementRef;
+  /** ExplicitDeny: reason and decidedBy. */
+  denyReason?: string;
+  denyBy?: DecidedBy;
+  /** Allow: reason and decidedBy. */
+  allowReason?: string;
+  allowBy?: DecidedBy;
 }
 
-interface PolicyEval {
-  allow: Tri;
-  deny: Tri;
-  /** The first Deny statement that matched, when any. */
-  firstDeny?: Hit;
-  trace?: PolicyTrace;
+function where(ref: StatementRef): string {
+  return `${ref.layer}${ref.level !== undefined ? ` level ${ref.level}` : ''}`;
 }
 
-function refOf(h: Hit): StatementRef {
-  const st = h.st;
-  return {
-    layer: h.layer,
-    ...(h.level !== undefined ? { level: h.level } : {}),
-    policy: h.cp.name,
+/** The (frozen, shared) reference to a statement in its layer; built once per statement and layer. */
+function memoOf(cp: CompiledPolicy, pos: number, layer: LayerName, level: number | undefined): RefMemo {
+  const m = cp.memo[pos];
+  if (m !== undefined && m.layer === layer && m.level === level) return m.value as RefMemo;
+  const st = cp.statements[pos] as CompiledStatement;
+  const ref: StatementRef = Object.freeze({
+    layer,
+    ...(level !== undefined ? { level } : {}),
+    policy: cp.name,
     ...(st.sid !== undefined ? { sid: st.sid } : {}),
     statementIndex: st.index,
     effect: st.effect,
     line: st.line,
     column: st.column,
-  };
+  });
+  const value: RefMemo = { ref };
+  cp.memo[pos] = { layer, level, value };
+  return value;
+}
+
+function denyMemo(cp: CompiledPolicy, pos: number, layer: LayerName, level: number | undefined): RefMemo {
+  const m = memoOf(cp, pos, layer, level);
+  if (m.denyBy === undefined) {
+    const ref = m.ref;
+    m.denyReason = `explicitly denied by ${ref.policy}${ref.sid ? ` (${ref.sid})` : ''} in the ${where(ref)} layer`;
+    m.denyBy = Object.freeze(decidedByStatement(ref, `a Deny statement in the ${where(ref)} layer matches`));
+  }
+  return m;
+}
+
+function allowMemo(cp: CompiledPolicy, pos: number, layer: LayerName, level: number | undefined): RefMemo {
+  const m = memoOf(cp, pos, layer, level);
+  if (m.allowBy === undefined) {
+    const by = m.ref;
+    m.allowReason = `allowed by ${by.policy}${by.sid ? ` (${by.sid})` : ''} in the ${by.layer} layer`;
+    m.allowBy = Object.freeze(decidedByStatement(by, `an Allow statement in the ${by.layer} layer grants it`));
+  }
+  return m;
 }
 
 function resourceResidual(keys: readonly string[], raw: string): ResidualNode {
   return { kind: 'clause', key: keys.join(', '), operator: 'Resource variable', values: [raw] };
 }
 
-/** Evaluates one statement: does it apply to this request, and with which principal class? */
-function evalStatement(
-  cp: CompiledPolicy,
-  st: CompiledStatement,
-  env: Env,
-  pm: PrincipalMatchEnv | null,
-  isDeny: boolean,
-  reasons: string[] | null,
-  out: { trace?: StatementTrace; cls: MatchClass; sessionArnGrant: boolean },
-): Tri {
-  const req = env.req;
+/**
+ * Evaluates one statement: does it apply to this request, and with which principal class
+ * (written to `run.cls`, `run.sessionArnGrant`; the trace to `run.stTrace`)?
+ */
+function evalStatement(st: CompiledStatement, run: Run, pm: PrincipalMatchEnv | null, isDeny: boolean, reasons: string[] | null): Tri {
+  const req = run.req;
   const tracing = reasons !== null;
   // Action (already filtered by the per-action index on the fast path).
   let actionOk = true;
@@ -145,10 +230,12 @@ function evalStatement(
   // Resource / NotResource.
   let resourceOk: Tri = true;
   let resourcePattern: string | undefined;
-  if (st.resources) {
+  const resources = st.resources;
+  if (resources) {
     let any: Tri = false;
-    for (const e of st.resources) {
-      const r = resourceEntryMatches(e, req.resource, req.resourceParts, env.opts.resourceArnCaseSensitive, env.cond.variables, env.lookup);
+    for (let i = 0; i < resources.length; i++) {
+      const e = resources[i] as CompiledResource;
+      const r = resourceEntryMatches(e, req.resource, req.resourceParts, run.opts.resourceArnCaseSensitive, run.cond.variables, run.lookup);
       if (r === true) {
         any = true;
         resourcePattern = e.raw;
@@ -177,16 +264,19 @@ function evalStatement(
   let cls: MatchClass = 'DIRECT';
   let entry: string | undefined;
   if (pm) {
-    if (st.principal) {
+    if (st.principal && isDeny && !tracing) {
+      // A Deny only needs to know that the block names the caller, not how well.
+      cls = principalNamesCaller(st.principal, req.principal, pm) ? 'WILDCARD' : 'NONE';
+    } else if (st.principal) {
       const m = matchPrincipal(st.principal, req.principal, pm);
       cls = m.cls;
       entry = m.entry ? m.entry.value : st.principal.wildcard ? '*' : undefined;
-      out.sessionArnGrant = m.entry?.kind === 'session' || m.entry?.kind === 'federatedUser';
+      run.sessionArnGrant = m.entry?.kind === 'session' || m.entry?.kind === 'federatedUser';
     } else if (st.notPrincipal) {
       const applies = notPrincipalApplies(st.notPrincipal, req.principal, {
         ...pm,
-        chain: env.opts.notPrincipalDenyChain,
-        alwaysApplies: isDeny && env.hasBoundary && env.opts.notPrincipalDenyAlwaysDeniesBoundedCallers,
+        chain: run.opts.notPrincipalDenyChain,
+        alwaysApplies: isDeny && run.hasBoundary && run.opts.notPrincipalDenyAlwaysDeniesBoundedCallers,
       });
       cls = applies ? 'WILDCARD' : 'NONE';
     } else cls = 'NONE';
@@ -195,7 +285,7 @@ function evalStatement(
         st.notPrincipal
           ? cls === 'NONE'
             ? 'the caller is listed in NotPrincipal'
-            : isDeny && env.hasBoundary && env.opts.notPrincipalDenyAlwaysDeniesBoundedCallers
+            : isDeny && run.hasBoundary && run.opts.notPrincipalDenyAlwaysDeniesBoundedCallers
               ? 'NotPrincipal with Deny applies to every caller with a permissions boundary'
               : 'the caller is not listed in NotPrincipal'
           : cls === 'NONE'
@@ -204,71 +294,130 @@ function evalStatement(
       );
     } else if (cls === 'NONE') return false;
   }
-  out.cls = cls;
+  run.cls = cls;
   // Condition block: AND over clauses.
   let condOk: Tri = true;
   const ctrace: ConditionTrace[] | null = tracing ? [] : null;
-  for (const c of st.conditions) {
-    condOk = and(condOk, evalCondition(c, env.cond, ctrace));
+  const conditions = st.conditions;
+  for (let i = 0; i < conditions.length; i++) {
+    condOk = and(condOk, evalCondition(conditions[i] as CompiledCondition, run.cond, ctrace));
     if (condOk === false && !tracing) return false;
   }
-  if (reasons && st.conditions.length > 0) {
+  if (!tracing) return and(resourceOk, condOk);
+  if (st.conditions.length > 0) {
     reasons.push(condOk === true ? 'every condition holds' : condOk === false ? 'a condition does not hold' : 'conditions depend on unknown keys');
   }
   const m = and(and(actionOk, resourceOk), and(cls !== 'NONE', condOk));
-  if (tracing) {
-    out.trace = {
-      statementIndex: st.index,
-      ...(st.sid !== undefined ? { sid: st.sid } : {}),
-      effect: st.effect,
-      line: st.line,
-      column: st.column,
-      outcome: m === true ? 'match' : m === false ? 'no-match' : 'unknown',
-      reasons: reasons as string[],
-      action: actionPattern !== undefined ? { matched: actionOk, pattern: actionPattern } : { matched: actionOk },
-      ...(st.resources
-        ? { resource: { matched: typeof resourceOk === 'boolean' ? resourceOk : ('unknown' as const), ...(resourcePattern !== undefined ? { pattern: resourcePattern } : {}) } }
-        : {}),
-      ...(pm ? { principal: { matchClass: cls, ...(entry !== undefined ? { entry } : {}), notPrincipal: st.notPrincipal !== undefined } } : {}),
-      conditions: ctrace as ConditionTrace[],
-    };
-  }
+  run.stTrace = {
+    statementIndex: st.index,
+    ...(st.sid !== undefined ? { sid: st.sid } : {}),
+    effect: st.effect,
+    line: st.line,
+    column: st.column,
+    outcome: m === true ? 'match' : m === false ? 'no-match' : 'unknown',
+    reasons,
+    action: actionPattern !== undefined ? { matched: actionOk, pattern: actionPattern } : { matched: actionOk },
+    ...(st.resources
+      ? { resource: { matched: typeof resourceOk === 'boolean' ? resourceOk : ('unknown' as const), ...(resourcePattern !== undefined ? { pattern: resourcePattern } : {}) } }
+      : {}),
+    ...(pm ? { principal: { matchClass: cls, ...(entry !== undefined ? { entry } : {}), notPrincipal: st.notPrincipal !== undefined } } : {}),
+    conditions: ctrace as ConditionTrace[],
+  };
   return m;
 }
 
-function evalPolicy(cp: CompiledPolicy, layer: LayerName, level: number | undefined, env: Env, pm: PrincipalMatchEnv | null, hits: Hit[]): PolicyEval {
-  const res: PolicyEval = { allow: false, deny: false };
-  const variables = cp.variables;
-  env.cond.variables = variables;
-  const tracing = env.tracing;
-  const stTraces: StatementTrace[] | null = tracing ? [] : null;
-  const positions = tracing ? null : cp.statementsForAction(env.req.actionLower);
-  const count = positions ? positions.length : cp.statements.length;
-  const out: { trace?: StatementTrace; cls: MatchClass; sessionArnGrant: boolean } = { cls: 'NONE', sessionArnGrant: false };
-  for (let k = 0; k < count; k++) {
-    const st = cp.statements[positions ? (positions[k] as number) : k] as CompiledStatement;
-    const isDeny = st.effect === 'Deny';
-    out.trace = undefined;
-    out.sessionArnGrant = false;
-    out.cls = 'NONE';
-    const m = evalStatement(cp, st, env, pm, isDeny, tracing ? [] : null, out);
-    if (stTraces && out.trace) stTraces.push(out.trace);
-    if (m === false) continue;
-    const hit: Hit = { st, m, cls: out.cls, sessionArnGrant: out.sessionArnGrant, cp, layer, level };
-    hits.push(hit);
-    if (isDeny) {
-      if (m === true && !res.firstDeny) res.firstDeny = hit;
-      res.deny = or(res.deny, m);
-      if (res.deny === true && !tracing) break;
-    } else res.allow = or(res.allow, m);
+/**
+ * Evaluates one policy into the run's accumulators. Returns true when the request is
+ * explicitly denied and traces are off (the caller stops there).
+ */
+function evalPolicy(run: Run, cp: CompiledPolicy, layer: LayerName, level: number | undefined, pm: PrincipalMatchEnv | null, mode: Mode): boolean {
+  run.cond.variables = cp.variables;
+  const tracing = run.tracing;
+  const statements = cp.statements;
+  let positions: readonly number[] | null = null;
+  let count = statements.length;
+  let stTraces: StatementTrace[] | null = null;
+  if (tracing) stTraces = [];
+  else {
+    const slice = cp.forAction(run.req.actionLower);
+    // Nothing left to learn from this policy's Allow statements: look only if it can deny.
+    if (slice.denies === 0 && (mode === MODE_DENY_ONLY || (mode === MODE_GATE ? run.allow === true : run.grant === true))) return false;
+    positions = slice.positions;
+    count = positions.length;
   }
-  if (stTraces) res.trace = { policy: cp.name, statements: stTraces };
-  return res;
+  for (let k = 0; k < count; k++) {
+    const pos = positions !== null ? (positions[k] as number) : k;
+    const st = statements[pos] as CompiledStatement;
+    const isDeny = st.effect === 'Deny';
+    if (!tracing && !isDeny && (mode === MODE_DENY_ONLY || (mode === MODE_GATE ? run.allow === true : run.grant === true))) continue;
+    run.cls = 'NONE';
+    run.sessionArnGrant = false;
+    const m = evalStatement(st, run, pm, isDeny, tracing ? [] : null);
+    if (stTraces !== null && run.stTrace !== undefined) {
+      stTraces.push(run.stTrace);
+      run.stTrace = undefined;
+    }
+    if (m === false) continue;
+    if (isDeny) {
+      if (m === true && run.denyCp === undefined) {
+        run.denyCp = cp;
+        run.denyPos = pos;
+        run.denyLayer = layer;
+        run.denyLevel = level;
+      }
+      run.deny = or(run.deny, m);
+      if (run.deny === true && !tracing) return true;
+    } else if (mode === MODE_RESOURCE) {
+      run.grantSeen = or(run.grantSeen, m);
+      const cls = run.cls as MatchClass; // written by evalStatement
+      let g: Tri;
+      if (run.crossAccount) g = and(m, run.identitySide);
+      else if (cls === 'WILDCARD') g = m;
+      else if (cls === 'DIRECT') {
+        // A1 (docs/decisions/a01-session-arn-grant.md).
+        g = run.sessionArnGrant && !run.opts.sessionArnGrantBypassesSessionPolicy ? and(m, run.sessAllow) : m;
+      } else if (cls === 'ENTITY') g = and(m, and(run.pbAllow, run.sessAllow));
+      else g = and(m, run.identitySide);
+      if (g === true && run.grantCp === undefined) {
+        run.grantCp = cp;
+        run.grantPos = pos;
+        run.grantCls = cls;
+      }
+      run.grant = or(run.grant, g);
+    } else {
+      if (m === true && run.allowCp === undefined) {
+        run.allowCp = cp;
+        run.allowPos = pos;
+      }
+      run.allow = or(run.allow, m);
+    }
+  }
+  if (stTraces !== null) (run.polTraces as PolicyTrace[]).push({ policy: cp.name, statements: stTraces });
+  return false;
 }
 
-function firstTrue(hits: readonly Hit[], effect: 'Allow' | 'Deny'): StatementRef | undefined {
-  for (const h of hits) if (h.m === true && h.st.effect === effect) return refOf(h);
-  return undefined;
+/** Evaluates a layer's policies (a list, or one policy) in order; true when explicitly denied with traces off. */
+function evalLayer(run: Run, list: readonly PolicyInput[] | PolicyInput | undefined, layer: LayerName, level: number | undefined, pm: PrincipalMatchEnv | null, mode: Mode): boolean {
+  if (run.tracing) run.polTraces = [];
+  if (list !== undefined && !Array.isArray(list)) {
+    const cp = compiled(list as PolicyInput);
+    return evalPolicy(run, cp, layer, level, pm !== null && kindHasPrincipal(cp.kind) ? pm : null, mode);
+  }
+  if (list) {
+    const policies = list as readonly PolicyInput[];
+    for (let i = 0; i < policies.length; i++) {
+      const cp = compiled(policies[i] as PolicyInput);
+      if (evalPolicy(run, cp, layer, level, pm !== null && kindHasPrincipal(cp.kind) ? pm : null, mode)) return true;
+    }
+  }
+  return false;
+}
+
+function pushLayer(run: Run, layer: LayerName, applies: boolean, note?: string, level?: number): void {
+  if (!run.tracing) return;
+  const policies = applies && run.polTraces ? run.polTraces : [];
+  run.layers.push({ layer, ...(level !== undefined ? { level } : {}), applies, ...(note ? { note } : {}), policies });
+  run.polTraces = null;
 }
 
 function decidedByStatement(ref: StatementRef, reason: string): DecidedBy {
@@ -290,6 +439,55 @@ function contextForTrace(req: PreparedRequest): Record<string, string | readonly
   return out;
 }
 
+function makeTrace(run: Run): Trace {
+  const req = run.req;
+  const p = req.principal;
+  return {
+    principal: { kind: p.kind, ...(p.arn ? { arn: p.arn } : {}), ...(p.accountId ? { accountId: p.accountId } : {}), ...(p.roleArn ? { roleArn: p.roleArn } : {}) },
+    action: req.action,
+    resource: req.resource,
+    ...(req.resourceAccount !== undefined ? { resourceAccount: req.resourceAccount } : {}),
+    crossAccount: run.crossAccount,
+    context: contextForTrace(req),
+    layers: run.layers,
+    notes: run.notes,
+  };
+}
+
+type MutableResult = { -readonly [K in keyof AuthorizationResult]: AuthorizationResult[K] };
+
+function finish(
+  run: Run,
+  decision: DecisionResult,
+  reason: string,
+  decidedBy?: DecidedBy,
+  allowedBy?: StatementRef[],
+  residual?: AuthorizationResult['residual'],
+): AuthorizationResult {
+  const out: MutableResult = { decision, reason };
+  if (decidedBy) out.decidedBy = decidedBy;
+  if (allowedBy && allowedBy.length) out.allowedBy = allowedBy;
+  if (run.tracing) out.trace = makeTrace(run);
+  if (residual) out.residual = residual;
+  return out;
+}
+
+function explicitDeny(run: Run): AuthorizationResult {
+  const m = denyMemo(run.denyCp as CompiledPolicy, run.denyPos, run.denyLayer, run.denyLevel);
+  return finish(run, 'ExplicitDeny', m.denyReason as string, m.denyBy);
+}
+
+function lookupIn(ctx: PreparedRequest['context'], opts: EvaluationOptions): VariableLookup {
+  if (opts.emptyStringIsPresent) return (k) => (ctx.isUnknown(k) ? UNKNOWN : ctx.get(k));
+  // A12 off: an empty value is absent, for variables too, so a default or the
+  // unresolved-variable rules apply ("Policy variables": no value; docs/decisions/a12-empty-string-present.md).
+  return (k) => {
+    if (ctx.isUnknown(k)) return UNKNOWN;
+    const v = ctx.get(k);
+    return v === '' ? undefined : v;
+  };
+}
+
 /**
  * Authorizes one request against its policies. Synchronous and I/O-free (the RCP service
  * list is loaded once on first use). Throws PolicyCompileError for an invalid policy and
@@ -300,51 +498,33 @@ export function authorize(request: AuthorizationRequest | PreparedRequest, polic
   const opts: EvaluationOptions = mergeOptions(options);
   const tracing = options?.trace !== false;
   const p = req.principal;
-  const ctx = req.context;
-  const lookup: VariableLookup = (k) => (ctx.isUnknown(k) ? UNKNOWN : ctx.get(k));
-  const notes: string[] = [];
-  const layers: LayerTrace[] = [];
 
   const isIamPrincipal = p.kind === 'iamUser' || p.kind === 'roleSession' || p.kind === 'federatedUserSession' || p.kind === 'root';
   const crossAccount = isIamPrincipal && req.resourceAccount !== undefined && p.accountId !== req.resourceAccount;
-  const makeTrace = (): Trace => ({
-    principal: { kind: p.kind, ...(p.arn ? { arn: p.arn } : {}), ...(p.accountId ? { accountId: p.accountId } : {}), ...(p.roleArn ? { roleArn: p.roleArn } : {}) },
-    action: req.action,
-    resource: req.resource,
-    ...(req.resourceAccount !== undefined ? { resourceAccount: req.resourceAccount } : {}),
-    crossAccount,
-    context: contextForTrace(req),
-    layers,
-    notes,
-  });
-  const finish = (decision: DecisionResult, reason: string, decidedBy?: DecidedBy, allowedBy?: StatementRef[], residual?: AuthorizationResult['residual']): AuthorizationResult => ({
-    decision,
-    reason,
-    ...(decidedBy ? { decidedBy } : {}),
-    ...(allowedBy && allowedBy.length ? { allowedBy } : {}),
-    ...(tracing ? { trace: makeTrace() } : {}),
-    ...(residual ? { residual } : {}),
-  });
-
-  // §5: built-in rules that no policy changes.
-  if (req.actionLower === 'sts:getcalleridentity' && p.kind !== 'anonymous') {
-    // STS API reference, GetCallerIdentity: "No permissions are required … even if an explicit deny".
-    notes.push('sts:GetCallerIdentity needs no permission; explicit denies do not apply (G44)');
-    return finish('Allow', 'sts:GetCallerIdentity is always allowed for a signed request', { layer: 'request', reason: 'sts:GetCallerIdentity is always allowed' });
-  }
-  if (p.kind === 'root' && req.actionLower === 'sts:assumerole') {
-    notes.push('STS AssumeRole API: root user credentials cannot assume roles');
-    return finish('ImplicitDeny', 'the root user cannot call sts:AssumeRole', { layer: 'request', reason: 'root credentials cannot assume roles' });
-  }
-  if (req.actionLower === 'iam:passrole' && crossAccount) {
-    notes.push('"Granting a user permissions to pass a role": a role of another account cannot be passed');
-    return finish('ImplicitDeny', 'a role in another account cannot be passed', { layer: 'request', reason: 'cross-account iam:PassRole is never allowed' });
-  }
 
   // Which sets apply (spec §4.2).
   const slr = p.isServiceLinkedRole === true;
   const identityApplies = p.kind === 'iamUser' || p.kind === 'roleSession' || p.kind === 'federatedUserSession';
   const boundaryApplies = identityApplies && policies.permissionsBoundary !== undefined && !slr;
+  const run = new Run(req, opts, tracing, lookupIn(req.context, opts), boundaryApplies);
+  run.crossAccount = crossAccount;
+  const notes = run.notes;
+
+  // §5: built-in rules that no policy changes.
+  if (req.actionLower === 'sts:getcalleridentity' && p.kind !== 'anonymous') {
+    // STS API reference, GetCallerIdentity: "No permissions are required … even if an explicit deny".
+    if (tracing) notes.push('sts:GetCallerIdentity needs no permission; explicit denies do not apply (G44)');
+    return finish(run, 'Allow', 'sts:GetCallerIdentity is always allowed for a signed request', { layer: 'request', reason: 'sts:GetCallerIdentity is always allowed' });
+  }
+  if (p.kind === 'root' && req.actionLower === 'sts:assumerole') {
+    if (tracing) notes.push('STS AssumeRole API: root user credentials cannot assume roles');
+    return finish(run, 'ImplicitDeny', 'the root user cannot call sts:AssumeRole', { layer: 'request', reason: 'root credentials cannot assume roles' });
+  }
+  if (req.actionLower === 'iam:passrole' && crossAccount) {
+    if (tracing) notes.push('"Granting a user permissions to pass a role": a role of another account cannot be passed');
+    return finish(run, 'ImplicitDeny', 'a role in another account cannot be passed', { layer: 'request', reason: 'cross-account iam:PassRole is never allowed' });
+  }
+
   const sessionApplies = (p.kind === 'roleSession' || p.kind === 'federatedUserSession') && policies.session !== undefined;
   const scpApplies = policies.scp !== undefined && isIamPrincipal && !req.principalIsManagementAccount && !slr;
   const rcpServiceSupported = policies.rcp !== undefined && rcpSupportedServices().has(req.service);
@@ -355,105 +535,74 @@ export function authorize(request: AuthorizationRequest | PreparedRequest, polic
     !req.resourceIsAwsManagedKey &&
     req.actionLower !== 'kms:retiregrant' &&
     !(opts.rcpExemptServiceLinkedRoles && slr);
-  const env: Env = {
-    req,
-    opts,
-    tracing,
-    lookup,
-    hasBoundary: boundaryApplies,
-    cond: { context: ctx, options: opts, variables: true, lookup },
-  };
-  const pmResource: PrincipalMatchEnv = { wildcardMatchesServices: opts.wildcardPrincipalMatchesServices, gatewayEndpoint: false };
-  const pmEndpoint: PrincipalMatchEnv = { wildcardMatchesServices: opts.wildcardPrincipalMatchesServices, gatewayEndpoint: req.vpcEndpointType === 'gateway' };
-
-  let deny = false as Tri;
-  let denyRef: StatementRef | undefined;
-  const recordDeny = (e: PolicyEval): boolean => {
-    deny = or(deny, e.deny);
-    if (!denyRef && e.firstDeny) denyRef = refOf(e.firstDeny);
-    return deny === true && !tracing;
-  };
-  const explicitDeny = (): AuthorizationResult => {
-    const ref = denyRef as StatementRef;
-    const where = `${ref.layer}${ref.level !== undefined ? ` level ${ref.level}` : ''}`;
-    return finish('ExplicitDeny', `explicitly denied by ${ref.policy}${ref.sid ? ` (${ref.sid})` : ''} in the ${where} layer`, decidedByStatement(ref, `a Deny statement in the ${where} layer matches`));
-  };
-  const pushLayer = (layer: LayerName, applies: boolean, evals: PolicyEval[], note?: string, level?: number): void => {
-    if (!tracing) return;
-    layers.push({ layer, ...(level !== undefined ? { level } : {}), applies, ...(note ? { note } : {}), policies: evals.flatMap((e) => (e.trace ? [e.trace] : [])) });
-  };
-  const evalAll = (list: readonly PolicyInput[] | undefined, layer: LayerName, level: number | undefined, pm: PrincipalMatchEnv | null, hits: Hit[]): PolicyEval[] => {
-    const out: PolicyEval[] = [];
-    if (list) {
-      for (const pi of list) {
-        const cp = compiled(pi);
-        out.push(evalPolicy(cp, layer, level, env, pm && kindHasPrincipal(cp.kind) ? pm : null, hits));
-      }
-    }
-    return out;
-  };
-  const anyAllow = (evals: readonly PolicyEval[]): Tri => {
-    let a: Tri = false;
-    for (const e of evals) a = or(a, e.allow);
-    return a;
-  };
+  const w = opts.wildcardPrincipalMatchesServices ? 1 : 0;
+  const pmResource = PM_RESOURCE[w];
+  const pmEndpoint = req.vpcEndpointType === 'gateway' ? PM_GATEWAY[w] : PM_RESOURCE[w];
 
   // 1. Identity side.
   let idAllow: Tri = false;
-  const idHits: Hit[] = [];
+  let idCp: CompiledPolicy | undefined;
+  let idPos = -1;
   if (identityApplies) {
-    const evals = evalAll(policies.identity, 'identity', undefined, null, idHits);
-    idAllow = anyAllow(evals);
-    pushLayer('identity', true, evals);
-    for (const e of evals) if (recordDeny(e)) return explicitDeny();
+    if (evalLayer(run, policies.identity, 'identity', undefined, null, MODE_GATE)) return explicitDeny(run);
+    idAllow = run.allow;
+    idCp = run.allowCp;
+    idPos = run.allowPos;
+    pushLayer(run, 'identity', true);
   } else {
     if (p.kind === 'root') idAllow = true;
-    if (policies.identity?.length) {
-      if (tracing) notes.push(p.kind === 'root' ? 'the root user has no identity policies; it is implicitly allowed on the identity side' : `a ${p.kind} caller has no identity policies`);
+    if (tracing && policies.identity?.length) {
+      notes.push(p.kind === 'root' ? 'the root user has no identity policies; it is implicitly allowed on the identity side' : `a ${p.kind} caller has no identity policies`);
     }
-    pushLayer('identity', false, [], p.kind === 'root' ? 'root user: implicitly allowed on the identity side' : `no identity policies for a ${p.kind} caller`);
+    if (tracing) pushLayer(run, 'identity', false, p.kind === 'root' ? 'root user: implicitly allowed on the identity side' : `no identity policies for a ${p.kind} caller`);
   }
   let pbAllow: Tri = true;
-  const pbHits: Hit[] = [];
+  let pbCp: CompiledPolicy | undefined;
+  let pbPos = -1;
   if (boundaryApplies) {
-    const evals = evalAll([policies.permissionsBoundary as PolicyInput], 'permissionsBoundary', undefined, null, pbHits);
-    pbAllow = anyAllow(evals);
-    pushLayer('permissionsBoundary', true, evals);
-    for (const e of evals) if (recordDeny(e)) return explicitDeny();
-  } else if (policies.permissionsBoundary !== undefined) {
-    pushLayer('permissionsBoundary', false, [], slr ? 'a service-linked role cannot have a permissions boundary' : `a ${p.kind} caller has no permissions boundary`);
+    run.resetAllow();
+    if (evalLayer(run, policies.permissionsBoundary, 'permissionsBoundary', undefined, null, MODE_GATE)) return explicitDeny(run);
+    pbAllow = run.allow;
+    pbCp = run.allowCp;
+    pbPos = run.allowPos;
+    pushLayer(run, 'permissionsBoundary', true);
+  } else if (tracing && policies.permissionsBoundary !== undefined) {
+    pushLayer(run, 'permissionsBoundary', false, slr ? 'a service-linked role cannot have a permissions boundary' : `a ${p.kind} caller has no permissions boundary`);
   }
   let sessAllow: Tri = p.kind === 'federatedUserSession' ? false : true;
-  const sessHits: Hit[] = [];
+  let sessCp: CompiledPolicy | undefined;
+  let sessPos = -1;
   if (sessionApplies) {
-    const evals = evalAll(policies.session, 'session', undefined, null, sessHits);
-    sessAllow = anyAllow(evals);
-    pushLayer('session', true, evals);
-    for (const e of evals) if (recordDeny(e)) return explicitDeny();
-  } else {
-    if (tracing && p.kind === 'federatedUserSession') notes.push('GetFederationToken: a federated-user session without a session policy has no permissions');
-    if (policies.session !== undefined) pushLayer('session', false, [], `a ${p.kind} caller has no session policy`);
+    run.resetAllow();
+    if (evalLayer(run, policies.session, 'session', undefined, null, MODE_GATE)) return explicitDeny(run);
+    sessAllow = run.allow;
+    sessCp = run.allowCp;
+    sessPos = run.allowPos;
+    pushLayer(run, 'session', true);
+  } else if (tracing) {
+    if (p.kind === 'federatedUserSession') notes.push('GetFederationToken: a federated-user session without a session policy has no permissions');
+    if (policies.session !== undefined) pushLayer(run, 'session', false, `a ${p.kind} caller has no session policy`);
   }
 
-  // 2. Resource-based policy.
-  const resHits: Hit[] = [];
+  // 2. Resource-based policy; its grants are classified as they are found (spec §4.4).
+  const identitySide: Tri = isIamPrincipal ? and(idAllow, and(pbAllow, sessAllow)) : false;
+  run.identitySide = identitySide;
+  run.pbAllow = pbAllow;
+  run.sessAllow = sessAllow;
   if (policies.resource !== undefined) {
-    const evals = evalAll([policies.resource], 'resource', undefined, pmResource, resHits);
-    pushLayer('resource', true, evals);
-    for (const e of evals) if (recordDeny(e)) return explicitDeny();
+    if (evalLayer(run, policies.resource, 'resource', undefined, pmResource, MODE_RESOURCE)) return explicitDeny(run);
+    pushLayer(run, 'resource', true);
   }
 
   // 3. SCPs of the caller's organization, level by level.
-  const scpLevels: { allow: Tri; level: number }[] = [];
-  const scratch: Hit[] = [];
+  const scpLevels: Tri[] = [];
   if (policies.scp !== undefined) {
     if (scpApplies) {
       for (let lv = 0; lv < policies.scp.length; lv++) {
-        scratch.length = 0;
-        const evals = evalAll(policies.scp[lv], 'scp', lv, null, scratch);
-        scpLevels.push({ allow: anyAllow(evals), level: lv });
-        pushLayer('scp', true, evals, (policies.scp[lv] ?? []).length === 0 ? 'no SCP attached at this level: nothing is allowed' : undefined, lv);
-        for (const e of evals) if (recordDeny(e)) return explicitDeny();
+        run.resetAllow();
+        if (evalLayer(run, policies.scp[lv], 'scp', lv, null, MODE_GATE)) return explicitDeny(run);
+        scpLevels.push(run.allow);
+        if (tracing) pushLayer(run, 'scp', true, (policies.scp[lv] ?? []).length === 0 ? 'no SCP attached at this level: nothing is allowed' : undefined, lv);
       }
     } else {
       const why = !isIamPrincipal
@@ -461,22 +610,21 @@ export function authorize(request: AuthorizationRequest | PreparedRequest, polic
         : req.principalIsManagementAccount
           ? 'SCPs do not apply to the management account'
           : 'SCPs do not apply to service-linked roles';
-      notes.push(why);
-      pushLayer('scp', false, [], why);
+      if (tracing) notes.push(why);
+      pushLayer(run, 'scp', false, why);
     }
   }
 
   // 4. RCPs of the resource's organization, level by level.
-  const rcpLevels: { allow: Tri; level: number }[] = [];
+  const rcpLevels: Tri[] = [];
   const rcpImplied = policies.rcpFullAccessImplied !== false;
   if (policies.rcp !== undefined) {
     if (rcpApplies) {
       for (let lv = 0; lv < policies.rcp.length; lv++) {
-        scratch.length = 0;
-        const evals = evalAll(policies.rcp[lv], 'rcp', lv, pmResource, scratch);
-        rcpLevels.push({ allow: rcpImplied ? true : anyAllow(evals), level: lv });
-        pushLayer('rcp', true, evals, rcpImplied ? 'RCPFullAWSAccess is implied at this level' : undefined, lv);
-        for (const e of evals) if (recordDeny(e)) return explicitDeny();
+        run.resetAllow();
+        if (evalLayer(run, policies.rcp[lv], 'rcp', lv, pmResource, rcpImplied ? MODE_DENY_ONLY : MODE_GATE)) return explicitDeny(run);
+        rcpLevels.push(rcpImplied ? true : run.allow);
+        if (tracing) pushLayer(run, 'rcp', true, rcpImplied ? 'RCPFullAWSAccess is implied at this level' : undefined, lv);
       }
     } else {
       const why = !rcpServiceSupported
@@ -488,22 +636,22 @@ export function authorize(request: AuthorizationRequest | PreparedRequest, polic
             : req.actionLower === 'kms:retiregrant'
               ? 'kms:RetireGrant cannot be restricted by RCPs'
               : 'RCPs do not apply to service-linked roles (A13)';
-      notes.push(why);
-      pushLayer('rcp', false, [], why);
+      if (tracing) notes.push(why);
+      pushLayer(run, 'rcp', false, why);
     }
   }
 
   // 5. VPC endpoint policy (a filter: never grants).
   let vpceAllow: Tri = true;
   if (policies.vpcEndpoint !== undefined) {
-    scratch.length = 0;
-    const evals = evalAll([policies.vpcEndpoint], 'vpcEndpoint', undefined, pmEndpoint, scratch);
-    vpceAllow = anyAllow(evals);
-    pushLayer('vpcEndpoint', true, evals, req.vpcEndpointType === 'gateway' ? 'gateway endpoint: an account principal means its root user only (G41)' : undefined);
-    for (const e of evals) if (recordDeny(e)) return explicitDeny();
+    run.resetAllow();
+    if (evalLayer(run, policies.vpcEndpoint, 'vpcEndpoint', undefined, pmEndpoint, MODE_GATE)) return explicitDeny(run);
+    vpceAllow = run.allow;
+    if (tracing) pushLayer(run, 'vpcEndpoint', true, req.vpcEndpointType === 'gateway' ? 'gateway endpoint: an account principal means its root user only (G41)' : undefined);
   }
 
   // 6. Grants (spec §4.3 step 5–7, §4.4, §4.5).
+  const deny = run.deny;
   const rp = req.resourceParts;
   const isRoleResource = rp !== undefined && rp.service.toLowerCase() === 'iam' && rp.resource.startsWith('role/');
   const requiresTrust = TRUST_ACTIONS.has(req.actionLower) && isRoleResource;
@@ -513,29 +661,12 @@ export function authorize(request: AuthorizationRequest | PreparedRequest, polic
   if (tracing && requiresKeyPolicy) notes.push('the KMS key policy must allow the caller, directly or by delegating to the account ("Key policies in AWS KMS")');
   if (tracing && crossAccount) notes.push(`cross-account request (caller ${p.accountId}, resource ${req.resourceAccount}): both the identity side and the resource policy must allow`);
 
-  const identitySide: Tri = isIamPrincipal ? and(idAllow, and(pbAllow, sessAllow)) : false;
-  let grant: Tri = false;
-  let grantHit: Hit | undefined;
-  let resourceGrantSeen: Tri = false;
-  for (const h of resHits) {
-    if (h.st.effect !== 'Allow') continue;
-    resourceGrantSeen = or(resourceGrantSeen, h.m);
-    let g: Tri;
-    if (crossAccount) g = and(h.m, identitySide);
-    else if (h.cls === 'WILDCARD') g = h.m;
-    else if (h.cls === 'DIRECT') {
-      // A1 (docs/decisions/a01-session-arn-grant.md).
-      g = h.sessionArnGrant && !opts.sessionArnGrantBypassesSessionPolicy ? and(h.m, sessAllow) : h.m;
-    } else if (h.cls === 'ENTITY') g = and(h.m, and(pbAllow, sessAllow));
-    else g = and(h.m, identitySide);
-    if (g === true && !grantHit) grantHit = h;
-    grant = or(grant, g);
-  }
+  let grant: Tri = run.grant;
   if (isIamPrincipal && !crossAccount && !requiresResourceGrant) grant = or(grant, identitySide);
 
   let gates: Tri = vpceAllow;
-  for (const l of scpLevels) gates = and(gates, l.allow);
-  for (const l of rcpLevels) gates = and(gates, l.allow);
+  for (const l of scpLevels) gates = and(gates, l);
+  for (const l of rcpLevels) gates = and(gates, l);
   const allow: Tri = and(not(deny), and(gates, grant));
 
   let residual: AuthorizationResult['residual'];
@@ -547,38 +678,33 @@ export function authorize(request: AuthorizationRequest | PreparedRequest, polic
         `Allow when ${renderResidual(allow)}` + (deny !== false ? `; explicitly denied when ${renderResidual(deny)}` : ''),
     };
   }
-  if (deny === true) return explicitDeny();
+  if (deny === true) return explicitDeny(run);
   if (allow === true) {
     const allowedBy: StatementRef[] = [];
-    const idRef = firstTrue(idHits, 'Allow');
-    const grantRef = grantHit ? refOf(grantHit) : undefined;
-    const grantCls = grantHit?.cls;
-    const identityUsed = !grantRef || crossAccount || grantCls === 'ACCOUNT';
-    if (grantRef) allowedBy.push(grantRef);
-    if (identityUsed && idRef) allowedBy.push(idRef);
+    const idMemo = idCp ? allowMemo(idCp, idPos, 'identity', undefined) : undefined;
+    const grantMemo = run.grantCp ? allowMemo(run.grantCp, run.grantPos, 'resource', undefined) : undefined;
+    const grantCls = grantMemo ? run.grantCls : undefined;
+    const identityUsed = !grantMemo || crossAccount || grantCls === 'ACCOUNT';
+    if (grantMemo) allowedBy.push(grantMemo.ref);
+    if (identityUsed && idMemo) allowedBy.push(idMemo.ref);
     if (identityUsed || grantCls === 'ENTITY') {
-      const pbRef = firstTrue(pbHits, 'Allow');
-      const sessRef = firstTrue(sessHits, 'Allow');
-      if (pbRef) allowedBy.push(pbRef);
-      if (sessRef) allowedBy.push(sessRef);
+      if (pbCp) allowedBy.push(memoOf(pbCp, pbPos, 'permissionsBoundary', undefined).ref);
+      if (sessCp) allowedBy.push(memoOf(sessCp, sessPos, 'session', undefined).ref);
     }
-    const by = grantRef ?? idRef;
-    const reason = by
-      ? `allowed by ${by.policy}${by.sid ? ` (${by.sid})` : ''} in the ${by.layer} layer`
-      : p.kind === 'root'
-        ? 'allowed: the root user is implicitly allowed on the identity side'
-        : 'allowed';
-    return finish('Allow', reason, by ? decidedByStatement(by, `an Allow statement in the ${by.layer} layer grants it`) : { layer: 'request', reason }, allowedBy);
+    const by = grantMemo ?? idMemo;
+    if (by) return finish(run, 'Allow', by.allowReason as string, by.allowBy, allowedBy);
+    const reason = p.kind === 'root' ? 'allowed: the root user is implicitly allowed on the identity side' : 'allowed';
+    return finish(run, 'Allow', reason, { layer: 'request', reason }, allowedBy);
   }
 
   // ImplicitDeny (or undecided): name the layer that blocked.
   let blocked: DecidedBy;
-  const firstFalseScp = scpLevels.find((l) => l.allow === false);
-  const firstFalseRcp = rcpLevels.find((l) => l.allow === false);
-  if (firstFalseScp) blocked = { layer: 'scp', level: firstFalseScp.level, reason: `no SCP at level ${firstFalseScp.level} allows the action (every level from the root down needs an Allow)` };
-  else if (firstFalseRcp) blocked = { layer: 'rcp', level: firstFalseRcp.level, reason: `no RCP at level ${firstFalseRcp.level} allows the action` };
+  const firstFalseScp = scpLevels.indexOf(false);
+  const firstFalseRcp = rcpLevels.indexOf(false);
+  if (firstFalseScp >= 0) blocked = { layer: 'scp', level: firstFalseScp, reason: `no SCP at level ${firstFalseScp} allows the action (every level from the root down needs an Allow)` };
+  else if (firstFalseRcp >= 0) blocked = { layer: 'rcp', level: firstFalseRcp, reason: `no RCP at level ${firstFalseRcp} allows the action` };
   else if (vpceAllow === false) blocked = { layer: 'vpcEndpoint', reason: 'the VPC endpoint policy does not allow the request' };
-  else if (requiresResourceGrant && resourceGrantSeen === false) {
+  else if (requiresResourceGrant && run.grantSeen === false) {
     blocked = {
       layer: 'resource',
       reason: policies.resource === undefined
@@ -605,20 +731,23 @@ export function authorize(request: AuthorizationRequest | PreparedRequest, polic
   else blocked = { layer: 'resource', reason: residual ? 'the decision depends on unknown context keys' : 'no policy grants the action' };
   const layerPolicy = blocked.layer === 'resource' ? policies.resource : blocked.layer === 'permissionsBoundary' ? policies.permissionsBoundary : blocked.layer === 'vpcEndpoint' ? policies.vpcEndpoint : undefined;
   if (layerPolicy !== undefined) blocked = { ...blocked, policy: compiled(layerPolicy).name };
-  return finish('ImplicitDeny', residual ? `not allowed unless: ${renderResidual(allow)}` : `implicitly denied: ${blocked.reason}`, blocked, undefined, residual);
+  return finish(run, 'ImplicitDeny', residual ? `not allowed unless: ${renderResidual(allow)}` : `implicitly denied: ${blocked.reason}`, blocked, undefined, residual);
 }
 
-const OPTION_KEYS = Object.keys(DEFAULT_EVALUATION_OPTIONS) as (keyof EvaluationOptions)[];
+const OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(DEFAULT_EVALUATION_OPTIONS));
 
 /** Defaults plus the caller's options (undefined values ignored); no allocation when nothing differs. */
 function mergeOptions(o: AuthorizeOptions | undefined): EvaluationOptions {
   if (!o) return DEFAULT_EVALUATION_OPTIONS;
   let out: Record<string, unknown> | undefined;
-  for (const k of OPTION_KEYS) {
-    const v = o[k];
-    if (v !== undefined && v !== DEFAULT_EVALUATION_OPTIONS[k]) {
+  // Only the caller's own keys are looked at (usually one or two, e.g. `trace`).
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k) || !OPTION_KEYS.has(k)) continue;
+    const key = k as keyof EvaluationOptions;
+    const v = o[key];
+    if (v !== undefined && v !== DEFAULT_EVALUATION_OPTIONS[key]) {
       out ??= { ...DEFAULT_EVALUATION_OPTIONS };
-      out[k] = v;
+      out[key] = v;
     }
   }
   return (out as EvaluationOptions | undefined) ?? DEFAULT_EVALUATION_OPTIONS;

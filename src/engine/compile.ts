@@ -7,6 +7,7 @@
  */
 import type { Policy, PolicyKind, Statement } from '../policy/model.js';
 import { variablesEnabled } from '../policy/model.js';
+import { readPolicyValue } from '../policy/read.js';
 import type { ArnHeadMatcher, ArnParts } from './arn.js';
 import { compileArnHead, matchArnHead, ResourcePartMatcher, splitArn } from './arn.js';
 import type { CompiledCondition } from './conditions.js';
@@ -14,7 +15,7 @@ import { compileCondition } from './conditions.js';
 import type { CompiledPrincipalBlock } from './principal.js';
 import { compilePrincipalBlock } from './principal.js';
 import type { Template, VariableLookup } from './variables.js';
-import { parseTemplate, resolveToTokens, UNKNOWN } from './variables.js';
+import { parseTemplate, resolutionKey, resolveToTokens, UNKNOWN, UNRESOLVED } from './variables.js';
 import { compileWildcard, compileWildcardTokens } from './wildcard.js';
 import type { WildcardMatcher } from './wildcard.js';
 
@@ -39,6 +40,8 @@ export interface CompiledResource {
   readonly tmpl?: Template;
   /** Non-ARN text other than "*": compared with the whole request resource. */
   readonly whole?: WildcardMatcher;
+  /** The matcher last compiled for substituted variable values (reused while they repeat). */
+  varMemo?: { readonly key: string; readonly caseSensitive: boolean; readonly matcher: WildcardMatcher };
 }
 
 export interface CompiledStatement {
@@ -57,15 +60,67 @@ export interface CompiledStatement {
   readonly conditions: readonly CompiledCondition[];
 }
 
+/** The statements of a policy whose Action/NotAction matches one action, in statement order. */
+export interface ActionSlice {
+  /** Positions in `statements`, ascending (statement order decides which Deny/Allow is reported). */
+  readonly positions: readonly number[];
+  /** How many of them are Deny statements (0: the policy cannot deny this action). */
+  readonly denies: number;
+}
+
+/** Per-statement memo kept by `authorize` (the reference to the statement in its layer, built once). */
+export interface StatementMemo {
+  readonly layer: string;
+  readonly level: number | undefined;
+  readonly value: object;
+}
+
+const EMPTY: readonly number[] = [];
+
 export class CompiledPolicy {
-  /** Lazily built: lower-cased action → indexes of statements whose Action/NotAction matches it. */
-  private readonly actionIndex = new Map<string, readonly number[]>();
+  /** Lazily built: lower-cased action → the statements whose Action/NotAction matches it (bounded). */
+  private readonly actionCache = new Map<string, ActionSlice>();
+  /** Literal lower-cased actions → statements naming them exactly. */
+  private readonly exact = new Map<string, number[]>();
+  /** Service prefix (`s3`) → statements with a wildcard pattern under that literal service (`s3:Get*`). */
+  private readonly byService = new Map<string, number[]>();
+  /** NotAction statements and patterns whose service part has a wildcard (`*`, `s3*`): tested for every action. */
+  private readonly anyService: number[] = [];
+  /** Policy variables are expanded (Version 2012-10-17); computed once. */
+  readonly variables: boolean;
+  /** Per-statement memo slots for `authorize` (indexed like `statements`). */
+  readonly memo: (StatementMemo | undefined)[];
 
   constructor(
     readonly policy: Policy,
     readonly statements: readonly CompiledStatement[],
     readonly errors: readonly CompileError[],
-  ) {}
+  ) {
+    this.variables = variablesEnabled(policy);
+    this.memo = new Array<StatementMemo | undefined>(statements.length).fill(undefined);
+    const add = (m: Map<string, number[]>, k: string, i: number): void => {
+      const l = m.get(k);
+      if (!l) m.set(k, [i]);
+      else if (l[l.length - 1] !== i) l.push(i);
+    };
+    for (let i = 0; i < statements.length; i++) {
+      const st = statements[i] as CompiledStatement;
+      if (st.notAction) {
+        this.anyService.push(i);
+        continue;
+      }
+      let wide = false;
+      for (const a of st.actions) {
+        const p = a.pattern.toLowerCase();
+        const colon = p.indexOf(':');
+        const wild = p.includes('*') || p.includes('?');
+        if (!wild) add(this.exact, p, i);
+        else if (colon > 0 && !p.slice(0, colon).includes('*') && !p.slice(0, colon).includes('?')) add(this.byService, p.slice(0, colon), i);
+        else wide = true;
+      }
+      if (wide) this.anyService.push(i);
+    }
+  }
 
   get name(): string {
     return this.policy.name;
@@ -73,20 +128,34 @@ export class CompiledPolicy {
   get kind(): PolicyKind {
     return this.policy.kind;
   }
-  get variables(): boolean {
-    return variablesEnabled(this.policy);
-  }
 
   /** Positions (in `statements`) of statements whose action element matches (the per-action index; bounded). */
   statementsForAction(actionLower: string): readonly number[] {
-    let hit = this.actionIndex.get(actionLower);
+    return this.forAction(actionLower).positions;
+  }
+
+  /**
+   * The statements whose action element matches, from the pre-built index: exact names, then
+   * the statements under the action's service, then the wildcard/NotAction fallback list;
+   * only the last two are tested. Cached per action (bounded).
+   */
+  forAction(actionLower: string): ActionSlice {
+    const hit = this.actionCache.get(actionLower);
     if (hit) return hit;
-    const out: number[] = [];
-    for (let i = 0; i < this.statements.length; i++) if (actionMatches(this.statements[i] as CompiledStatement, actionLower)) out.push(i);
-    if (this.actionIndex.size >= 512) this.actionIndex.clear();
-    hit = out;
-    this.actionIndex.set(actionLower, hit);
-    return hit;
+    const colon = actionLower.indexOf(':');
+    const service = colon < 0 ? actionLower : actionLower.slice(0, colon);
+    const exact = this.exact.get(actionLower) ?? EMPTY;
+    const svc = this.byService.get(service) ?? EMPTY;
+    const seen = new Set<number>(exact);
+    for (const i of svc) if (!seen.has(i) && actionMatches(this.statements[i] as CompiledStatement, actionLower)) seen.add(i);
+    for (const i of this.anyService) if (!seen.has(i) && actionMatches(this.statements[i] as CompiledStatement, actionLower)) seen.add(i);
+    const positions = [...seen].sort((a, b) => a - b);
+    let denies = 0;
+    for (const i of positions) if ((this.statements[i] as CompiledStatement).effect === 'Deny') denies++;
+    const slice: ActionSlice = { positions, denies };
+    if (this.actionCache.size >= 512) this.actionCache.clear();
+    this.actionCache.set(actionLower, slice);
+    return slice;
   }
 }
 
@@ -144,10 +213,16 @@ export function resourceEntryMatches(
   if (!e.head || !parts) return false;
   if (!matchArnHead(e.head, parts)) return false;
   if (e.tmpl && variables) {
+    const key = resolutionKey(e.tmpl, lookup);
+    if (key === UNKNOWN) return UNKNOWN;
+    if (key === UNRESOLVED) return false; // unresolvable variable: the entry matches nothing
+    const memo = e.varMemo;
+    if (memo !== undefined && memo.key === key && memo.caseSensitive === caseSensitive) return memo.matcher.test(parts.resource);
     const toks = resolveToTokens(e.tmpl, lookup);
-    if (toks === UNKNOWN) return UNKNOWN;
-    if (!Array.isArray(toks)) return false; // unresolvable variable: the entry matches nothing
-    return compileWildcardTokens(toks, caseSensitive ? {} : { ignoreCase: true }).test(parts.resource);
+    if (!Array.isArray(toks)) return toks === UNKNOWN ? UNKNOWN : false;
+    const matcher = compileWildcardTokens(toks, caseSensitive ? {} : { ignoreCase: true });
+    e.varMemo = { key, caseSensitive, matcher };
+    return matcher.test(parts.resource);
   }
   return (e.res as ResourcePartMatcher).test(parts.resource, caseSensitive);
 }
@@ -182,11 +257,19 @@ function compileStatement(st: Statement, policy: Policy, errors: CompileError[])
 
 const cache = new WeakMap<Policy, CompiledPolicy>();
 
-/** Compiles a policy (cached by the policy object's identity). Check `errors` before use. */
+/**
+ * Compiles a policy (cached by the policy object's identity). Check `errors` before use:
+ * `authorize` throws PolicyCompileError for a policy with errors. A policy read with error
+ * findings (`readErrors`: the model lacks what could not be read, e.g. a Deny written
+ * `"Effect": "deny"`) carries those findings as compile errors, so it is refused rather
+ * than evaluated without the statement (fail closed; "Grammar of the IAM JSON policy
+ * language": AWS rejects such a policy when it is saved).
+ */
 export function compilePolicy(policy: Policy): CompiledPolicy {
   let cp = cache.get(policy);
   if (cp) return cp;
   const errors: CompileError[] = [];
+  for (const f of policy.readErrors ?? []) errors.push({ message: f.message, line: f.line, column: f.column, path: f.path });
   const statements = policy.statements.map((st) => compileStatement(st, policy, errors));
   cp = new CompiledPolicy(policy, statements, errors);
   cache.set(policy, cp);
@@ -203,4 +286,22 @@ export class PolicyCompileError extends Error {
     super(`policy ${policyName} is invalid: ${e.message} (line ${e.line}, column ${e.column})`);
     this.name = 'PolicyCompileError';
   }
+}
+
+/**
+ * Reads and compiles a policy document (an object, or JSON text) in one step, refusing it
+ * when the reader or the compiler reports an error: throws PolicyCompileError with the first
+ * error's message, line and column. Never returns a policy with a statement left out.
+ */
+export function compilePolicyDocument(value: unknown, kind: PolicyKind, name: string = kind): CompiledPolicy {
+  const read = readPolicyValue(value, { kind, name });
+  const errors: CompileError[] = [];
+  for (const f of read.findings) if (f.severity === 'error') errors.push({ message: f.message, line: f.line, column: f.column, path: f.path });
+  if (errors.length > 0 || !read.policy) {
+    if (errors.length === 0) errors.push({ message: 'not a policy', line: 0, column: 0, path: '$' });
+    throw new PolicyCompileError(name, errors);
+  }
+  const cp = compilePolicy(read.policy);
+  if (cp.errors.length > 0) throw new PolicyCompileError(name, cp.errors);
+  return cp;
 }

@@ -249,7 +249,25 @@ interface Coerced {
   readonly arn?: ArnParts;
 }
 
+/**
+ * The last coercion per family (and date mode): coercion is a pure function of its input,
+ * and a request compares the same context value against many clauses (e.g. aws:CurrentTime).
+ */
+const lastCoerced = new Map<string, { v: string; digits: string; c: Coerced | undefined }>();
+
 function coerce(fam: OperatorFamily, v: string, opts: EvaluationOptions): Coerced | undefined {
+  const last = lastCoerced.get(fam);
+  if (last !== undefined && last.v === v && last.digits === opts.allDigitDates) return last.c;
+  const c = coerceOnce(fam, v, opts);
+  if (last !== undefined) {
+    last.v = v;
+    last.digits = opts.allDigitDates;
+    last.c = c;
+  } else lastCoerced.set(fam, { v, digits: opts.allDigitDates, c });
+  return c;
+}
+
+function coerceOnce(fam: OperatorFamily, v: string, opts: EvaluationOptions): Coerced | undefined {
   switch (fam) {
     case 'Numeric': {
       const n = parseNumber(v);
@@ -450,19 +468,20 @@ export function evalCondition(cc: CompiledCondition, env: ConditionEnv, trace: C
   const notes: string[] | null = trace ? [] : null;
   let variants: readonly ContextValue[] | undefined;
   if (env.context.isUnknown(cc.keyLower)) result = residualOf(cc);
-  else {
-    variants = env.context.variants(cc.keyLower);
-    if (!variants || variants.length === 1) result = evalWithValue(cc, variants?.[0], env, notes);
-    else {
-      // A16: tag keys that differ only in case (docs/decisions/a16-case-variant-tag-keys.md).
-      const all = env.options.caseVariantTagKeys === 'all';
-      result = all;
-      for (const v of variants) {
-        const r = evalWithValue(cc, v, env, notes);
-        result = all ? and(result, r) : or(result, r);
-      }
-      notes?.push(`the key has ${variants.length} case variants; the clause needs ${all ? 'all' : 'any'} of them to hold (A16)`);
+  else if (!env.context.hasVariants(cc.keyLower)) {
+    const v = env.context.get(cc.keyLower);
+    if (trace && v !== undefined) variants = [v];
+    result = evalWithValue(cc, v, env, notes);
+  } else {
+    // A16: tag keys that differ only in case (docs/decisions/a16-case-variant-tag-keys.md).
+    variants = env.context.variants(cc.keyLower) as readonly ContextValue[];
+    const all = env.options.caseVariantTagKeys === 'all';
+    result = all;
+    for (const v of variants) {
+      const r = evalWithValue(cc, v, env, notes);
+      result = all ? and(result, r) : or(result, r);
     }
+    notes?.push(`the key has ${variants.length} case variants; the clause needs ${all ? 'all' : 'any'} of them to hold (A16)`);
   }
   if (trace) {
     let ctxVals: string[] | null = null;

@@ -10,41 +10,96 @@
 export type ContextValue = string | readonly string[];
 export type ContextInputValue = string | number | boolean | readonly (string | number | boolean)[];
 
+const NO_UNKNOWN: ReadonlySet<string> = new Set();
+
+/** Lower-cased context keys by key as given: callers send the same key strings again and again (bounded). */
+const lowerKeys = new Map<string, string>();
+
+function lowerKey(key: string): string {
+  let k = lowerKeys.get(key);
+  if (k === undefined) {
+    k = key.toLowerCase();
+    if (lowerKeys.size >= 4096) lowerKeys.clear();
+    lowerKeys.set(key, k);
+  }
+  return k;
+}
+
 export class RequestContext {
-  private readonly map = new Map<string, ContextValue[]>();
+  /** Lower-cased key → its (first) value. */
+  private readonly map = new Map<string, ContextValue>();
+  /** Keys given in several case variants (A16) → every variant, in input order. Rare. */
+  private more: Map<string, ContextValue[]> | undefined;
   private readonly unknown: ReadonlySet<string>;
+  /**
+   * Keys derived from the principal, shared by every request of that principal and looked up
+   * only when the caller did not give the key (a key given explicitly wins) and it is not unknown.
+   */
+  private derived: ReadonlyMap<string, ContextValue> | undefined;
 
   constructor(unknownKeys: Iterable<string> = []) {
-    const u = new Set<string>();
-    for (const k of unknownKeys) u.add(k.toLowerCase());
-    this.unknown = u;
+    let u: Set<string> | undefined;
+    for (const k of unknownKeys) (u ??= new Set()).add(k.toLowerCase());
+    this.unknown = u ?? NO_UNKNOWN;
   }
 
   /** Adds a key as given by the caller (a variant if the lower-cased key is already there). */
   add(key: string, value: ContextInputValue): void {
-    const k = key.toLowerCase();
-    const v: ContextValue = Array.isArray(value) ? (value as readonly unknown[]).map((x) => String(x)) : String(value);
-    const list = this.map.get(k);
+    const k = lowerKey(key);
+    const v: ContextValue = typeof value === 'string' ? value : Array.isArray(value) ? (value as readonly unknown[]).map((x) => String(x)) : String(value);
+    const first = this.map.get(k);
+    if (first === undefined) {
+      this.map.set(k, v);
+      return;
+    }
+    this.more ??= new Map();
+    const list = this.more.get(k);
     if (list) list.push(v);
-    else this.map.set(k, [v]);
+    else this.more.set(k, [first, v]);
   }
 
   /** Adds a derived key unless the caller gave it (a key given explicitly wins) or it is unknown. */
   addDerived(key: string, value: ContextValue): void {
-    const k = key.toLowerCase();
-    if (this.map.has(k) || this.unknown.has(k)) return;
-    this.map.set(k, [value]);
+    this.addDerivedLower(key.toLowerCase(), value);
+  }
+
+  /** `addDerived` for a key that is already lower-cased. */
+  addDerivedLower(keyLower: string, value: ContextValue): void {
+    if (this.map.has(keyLower) || (this.unknown.size > 0 && this.unknown.has(keyLower)) || this.derivedValue(keyLower) !== undefined) return;
+    this.map.set(keyLower, value);
+  }
+
+  /** Uses derived keys (lower-cased) behind the caller's: like `addDerivedLower` for each, without copying them. */
+  useDerived(derived: ReadonlyMap<string, ContextValue>): void {
+    if (this.derived === undefined) {
+      this.derived = derived;
+      return;
+    }
+    for (const [k, v] of derived) this.addDerivedLower(k, v);
+  }
+
+  private derivedValue(keyLower: string): ContextValue | undefined {
+    if (this.derived === undefined || (this.unknown.size > 0 && this.unknown.has(keyLower))) return undefined;
+    return this.derived.get(keyLower);
   }
 
   /** The values of a lower-cased key: one entry normally, several for case variants (A16). */
   variants(keyLower: string): readonly ContextValue[] | undefined {
-    return this.map.get(keyLower);
+    const more = this.more?.get(keyLower);
+    if (more) return more;
+    const v = this.get(keyLower);
+    return v === undefined ? undefined : [v];
+  }
+
+  /** The key was given in several case variants (A16). */
+  hasVariants(keyLower: string): boolean {
+    return this.more !== undefined && this.more.has(keyLower);
   }
 
   /** The first value of a lower-cased key. */
   get(keyLower: string): ContextValue | undefined {
-    const l = this.map.get(keyLower);
-    return l ? l[0] : undefined;
+    const v = this.map.get(keyLower);
+    return v !== undefined || this.derived === undefined ? v : this.derivedValue(keyLower);
   }
 
   isUnknown(keyLower: string): boolean {
@@ -57,7 +112,10 @@ export class RequestContext {
 
   /** Every key and value, for traces and tests. */
   entries(): Array<[string, readonly ContextValue[]]> {
-    return [...this.map.entries()];
+    const out: Array<[string, readonly ContextValue[]]> = [];
+    for (const [k, v] of this.map) out.push([k, this.more?.get(k) ?? [v]]);
+    if (this.derived) for (const [k, v] of this.derived) if (!this.map.has(k) && !this.isUnknown(k)) out.push([k, [v]]);
+    return out;
   }
 
   unknownKeys(): string[] {

@@ -6,7 +6,7 @@
  */
 import type { PrincipalBlock } from '../policy/model.js';
 import { splitArn } from './arn.js';
-import type { RequestContext } from './context.js';
+import type { ContextValue, RequestContext } from './context.js';
 
 export type PrincipalKind = 'iamUser' | 'roleSession' | 'federatedUserSession' | 'root' | 'service' | 'anonymous';
 
@@ -94,49 +94,63 @@ export function parsePrincipal(text: string, extras: PrincipalExtras = {}): Prin
   return { ok: false, message: `principal "${text}" is not understood; ${EXPECTED}` };
 }
 
+const derivedCache = new WeakMap<RequestPrincipal, ReadonlyMap<string, ContextValue>>();
+
+/** The keys `addPrincipalKeys` derives, built once per (immutable) principal object, in the same order. */
+export function principalKeys(p: RequestPrincipal): ReadonlyMap<string, ContextValue> {
+  let m = derivedCache.get(p);
+  if (m === undefined) {
+    const keys = new Map<string, ContextValue>();
+    addPrincipalKeys({ addDerivedLower: (k, v) => void (keys.has(k) || keys.set(k, v)) }, p);
+    m = keys;
+    derivedCache.set(p, m);
+  }
+  return m;
+}
+
 /**
  * Context keys derived from the principal ("AWS global condition context keys"; spec §3
  * principal table). A key the caller gives explicitly wins (RequestContext.addDerived).
  * aws:RequestedRegion is deliberately not derived: it depends on the endpoint called.
  */
-export function addPrincipalKeys(ctx: RequestContext, p: RequestPrincipal): void {
+export function addPrincipalKeys(ctx: Pick<RequestContext, 'addDerivedLower'>, p: RequestPrincipal): void {
   switch (p.kind) {
     case 'anonymous':
-      ctx.addDerived('aws:PrincipalType', 'Anonymous');
+      ctx.addDerivedLower('aws:principaltype', 'Anonymous');
       return;
     case 'service':
-      ctx.addDerived('aws:PrincipalIsAWSService', 'true');
+      ctx.addDerivedLower('aws:principalisawsservice', 'true');
       if (p.servicePrincipal) {
-        ctx.addDerived('aws:PrincipalServiceName', p.servicePrincipal);
-        ctx.addDerived('aws:PrincipalServiceNamesList', [p.servicePrincipal]);
+        ctx.addDerivedLower('aws:principalservicename', p.servicePrincipal);
+        ctx.addDerivedLower('aws:principalservicenameslist', [p.servicePrincipal]);
       }
       return;
     default:
       break;
   }
-  ctx.addDerived('aws:PrincipalIsAWSService', 'false');
-  if (p.accountId) ctx.addDerived('aws:PrincipalAccount', p.accountId);
+  ctx.addDerivedLower('aws:principalisawsservice', 'false');
+  if (p.accountId) ctx.addDerivedLower('aws:principalaccount', p.accountId);
   switch (p.kind) {
     case 'root':
-      ctx.addDerived('aws:PrincipalArn', p.arn ?? `arn:aws:iam::${p.accountId}:root`);
-      ctx.addDerived('aws:PrincipalType', 'Account');
-      if (p.accountId) ctx.addDerived('aws:userid', p.accountId);
+      ctx.addDerivedLower('aws:principalarn', p.arn ?? `arn:aws:iam::${p.accountId}:root`);
+      ctx.addDerivedLower('aws:principaltype', 'Account');
+      if (p.accountId) ctx.addDerivedLower('aws:userid', p.accountId);
       return;
     case 'iamUser':
-      if (p.arn) ctx.addDerived('aws:PrincipalArn', p.arn);
-      ctx.addDerived('aws:PrincipalType', 'User');
-      if (p.userName) ctx.addDerived('aws:username', p.userName);
-      if (p.uniqueId) ctx.addDerived('aws:userid', p.uniqueId);
+      if (p.arn) ctx.addDerivedLower('aws:principalarn', p.arn);
+      ctx.addDerivedLower('aws:principaltype', 'User');
+      if (p.userName) ctx.addDerivedLower('aws:username', p.userName);
+      if (p.uniqueId) ctx.addDerivedLower('aws:userid', p.uniqueId);
       return;
     case 'roleSession':
-      if (p.roleArn) ctx.addDerived('aws:PrincipalArn', p.roleArn);
-      ctx.addDerived('aws:PrincipalType', 'AssumedRole');
-      if (p.uniqueId && p.sessionName !== undefined) ctx.addDerived('aws:userid', `${p.uniqueId}:${p.sessionName}`);
+      if (p.roleArn) ctx.addDerivedLower('aws:principalarn', p.roleArn);
+      ctx.addDerivedLower('aws:principaltype', 'AssumedRole');
+      if (p.uniqueId && p.sessionName !== undefined) ctx.addDerivedLower('aws:userid', `${p.uniqueId}:${p.sessionName}`);
       return;
     case 'federatedUserSession':
-      if (p.arn) ctx.addDerived('aws:PrincipalArn', p.arn);
-      ctx.addDerived('aws:PrincipalType', 'FederatedUser');
-      if (p.accountId && p.sessionName !== undefined) ctx.addDerived('aws:userid', `${p.accountId}:${p.sessionName}`);
+      if (p.arn) ctx.addDerivedLower('aws:principalarn', p.arn);
+      ctx.addDerivedLower('aws:principaltype', 'FederatedUser');
+      if (p.accountId && p.sessionName !== undefined) ctx.addDerivedLower('aws:userid', `${p.accountId}:${p.sessionName}`);
       return;
   }
 }
@@ -272,9 +286,22 @@ export function matchPrincipal(block: CompiledPrincipalBlock, p: RequestPrincipa
   let best: PrincipalMatch = NO_MATCH;
   for (const e of block.entries) {
     const c = entryClass(e, p, env);
-    if (c !== 'NONE' && RANK[c] > RANK[best.cls]) best = { cls: c, entry: e };
+    if (c !== 'NONE' && RANK[c] > RANK[best.cls]) {
+      best = { cls: c, entry: e };
+      if (c === 'WILDCARD') break; // nothing ranks higher: later entries cannot change the result
+    }
   }
   return best;
+}
+
+/**
+ * Does a Principal block name the caller at all (any class but NONE)? What a Deny needs:
+ * stops at the first entry that names the caller, without ranking.
+ */
+export function principalNamesCaller(block: CompiledPrincipalBlock, p: RequestPrincipal, env: PrincipalMatchEnv): boolean {
+  if (block.entries.length === 0) return block.wildcard && !(p.kind === 'service' && !env.wildcardMatchesServices);
+  for (const e of block.entries) if (entryClass(e, p, env) !== 'NONE') return true;
+  return false;
 }
 
 /**

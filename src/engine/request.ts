@@ -7,7 +7,8 @@ import { splitArn } from './arn.js';
 import type { ContextInputValue, RequestContext } from './context.js';
 import { contextFrom } from './context.js';
 import type { RequestPrincipal } from './principal.js';
-import { addPrincipalKeys, parsePrincipal } from './principal.js';
+import type { PrincipalParseResult } from './principal.js';
+import { parsePrincipal, principalKeys } from './principal.js';
 
 export interface AuthorizationRequest {
   /** A principal string as in a scenario file, or an already parsed principal. */
@@ -63,16 +64,51 @@ export function isPreparedRequest(r: AuthorizationRequest | PreparedRequest): r 
   return (r as PreparedRequest)[PREPARED] === true;
 }
 
+interface PrincipalMemo {
+  readonly roleArn: string | undefined;
+  readonly sourceUserArn: string | undefined;
+  readonly uniqueId: string | undefined;
+  readonly slr: boolean | undefined;
+  readonly result: PrincipalParseResult;
+}
+
+/** The last parse per principal string, with the extras it was parsed with (a pure function of them; bounded). */
+const principalCache = new Map<string, PrincipalMemo>();
+
+function parsePrincipalCached(req: AuthorizationRequest): PrincipalParseResult {
+  const text = req.principal as string;
+  const m = principalCache.get(text);
+  if (
+    m !== undefined &&
+    m.roleArn === req.principalRoleArn &&
+    m.sourceUserArn === req.principalSourceUserArn &&
+    m.uniqueId === req.principalUniqueId &&
+    m.slr === req.principalIsServiceLinkedRole
+  ) {
+    return m.result;
+  }
+  const result = parsePrincipal(text, {
+    roleArn: req.principalRoleArn,
+    sourceUserArn: req.principalSourceUserArn,
+    uniqueId: req.principalUniqueId,
+    isServiceLinkedRole: req.principalIsServiceLinkedRole,
+  });
+  if (principalCache.size >= 1024) principalCache.clear();
+  principalCache.set(text, {
+    roleArn: req.principalRoleArn,
+    sourceUserArn: req.principalSourceUserArn,
+    uniqueId: req.principalUniqueId,
+    slr: req.principalIsServiceLinkedRole,
+    result,
+  });
+  return result;
+}
+
 /** Prepares a request once; pass the result to `authorize` many times to skip this work. Throws RequestError. */
 export function prepareRequest(req: AuthorizationRequest): PreparedRequest {
   let principal: RequestPrincipal;
   if (typeof req.principal === 'string') {
-    const p = parsePrincipal(req.principal, {
-      roleArn: req.principalRoleArn,
-      sourceUserArn: req.principalSourceUserArn,
-      uniqueId: req.principalUniqueId,
-      isServiceLinkedRole: req.principalIsServiceLinkedRole,
-    });
+    const p = parsePrincipalCached(req);
     if (!p.ok) throw new RequestError(p.message);
     principal = p.principal;
   } else principal = req.principal;
@@ -86,7 +122,7 @@ export function prepareRequest(req: AuthorizationRequest): PreparedRequest {
       principal = { ...principal, uniqueId: id };
     }
   }
-  addPrincipalKeys(context, principal);
+  context.useDerived(principalKeys(principal));
   const actionLower = req.action.toLowerCase();
   const colon = actionLower.indexOf(':');
   const service = colon < 0 ? actionLower : actionLower.slice(0, colon);

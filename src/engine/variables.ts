@@ -112,6 +112,22 @@ export function resolveToString(t: Template, lookup: VariableLookup): string | t
   return out;
 }
 
+/**
+ * A key that identifies what `resolveToTokens` would return for this template (the
+ * substituted values, length-prefixed so that no two different substitutions share a key),
+ * or the marker it would return. Lets a caller reuse a matcher compiled for the same values.
+ */
+export function resolutionKey(t: Template, lookup: VariableLookup): string | typeof UNRESOLVED | typeof UNKNOWN {
+  let key = '';
+  for (const p of t.parts) {
+    if (p.kind !== 'var') continue;
+    const v = resolveVar(p, lookup);
+    if (typeof v !== 'string') return v;
+    key += `${v.length}:${v}`;
+  }
+  return key;
+}
+
 /** Substitutes into glob tokens: policy text keeps its wildcards, substituted values are literal. */
 export function resolveToTokens(t: Template, lookup: VariableLookup): GlobToken[] | typeof UNRESOLVED | typeof UNKNOWN {
   const out: GlobToken[] = [];

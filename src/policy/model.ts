@@ -6,6 +6,7 @@
  * are read as their string form.
  */
 import type { SourcePosition } from './json.js';
+import type { Finding } from './findings.js';
 
 /**
  * Where a policy is attached decides its grammar and how it is evaluated.
@@ -108,6 +109,12 @@ export interface Policy {
   readonly loc: SourcePosition;
   /** The source text when read from a file: size limits are counted on it. */
   readonly sourceText?: string;
+  /**
+   * The reader's error findings, when there were any: the model then lacks what could not be
+   * read (e.g. a statement with `"Effect": "deny"`), so the policy must not be evaluated
+   * (the engine's `compilePolicy` refuses it: fail closed). Absent for a clean read.
+   */
+  readonly readErrors?: readonly Finding[];
 }
 
 /** Policy variables are only expanded under this Version ("IAM JSON policy elements: Version"). */

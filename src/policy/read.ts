@@ -75,8 +75,9 @@ export function readPolicyText(text: string, options: ReadOptions): ReadResult {
     ),
   );
   const result = readPolicyNode(parsed.root, options);
-  const policy = result.policy ? { ...result.policy, sourceText: text } : undefined;
-  return { policy, findings: [...findings, ...result.findings] };
+  const all = [...findings, ...result.findings];
+  const policy = result.policy ? withReadErrors({ ...result.policy, sourceText: text }, all) : undefined;
+  return { policy, findings: all };
 }
 
 /** Reads a policy given as an in-memory value (a library caller's object, or a string of JSON). */
@@ -157,7 +158,13 @@ export function readPolicyNode(root: JsonNode, options: ReadOptions): ReadResult
     });
   }
   const policy: Policy = { name, kind, version, versionLoc, id, statements, loc: root.loc };
-  return { policy, findings };
+  return { policy: withReadErrors(policy, findings), findings };
+}
+
+/** Marks a policy read with error findings, so an evaluator can refuse it (fail closed). */
+function withReadErrors(policy: Policy, findings: readonly Finding[]): Policy {
+  const errors = findings.filter((f) => f.severity === 'error');
+  return errors.length > 0 ? { ...policy, readErrors: errors } : policy;
 }
 
 function readStatement(node: JsonObjectNode, index: number, kind: PolicyKind, findings: Finding[]): Statement | undefined {
