@@ -123,6 +123,11 @@ export interface FlowStep {
   readonly dependsOn?: readonly (keyof FlowOptions)[];
 }
 
+/** `s3:PutBucketVersioning` → `put-bucket-versioning`: the action part of a step id. */
+function actionSlug(action: string): string {
+  return action.slice(action.indexOf(':') + 1).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase());
+}
+
 function arn(setup: FlowSetup, service: string, resource: string, region = setup.region, account = setup.accountId): string {
   return `arn:${setup.partition ?? 'aws'}:${service}:${region}:${account}:${resource}`;
 }
@@ -283,7 +288,7 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
   ] as const) {
     steps.push({
       ...base,
-      id: `form.${action.slice(3).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
+      id: `form.${actionSlug(action)}`,
       number: '#5',
       phase: 'form',
       title,
@@ -680,7 +685,7 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
     for (const action of ['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs', 'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups']) {
       steps.push({
         ...base,
-        id: `run.${action.slice(4).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
+        id: `run.${actionSlug(action)}`,
         number: '#32',
         phase: 'run',
         title: `Training job networking: ${action}`,
@@ -713,7 +718,7 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
   for (const action of ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage']) {
     steps.push({
       ...base,
-      id: `run.ecr-${action.slice(4).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
+      id: `run.ecr-${actionSlug(action)}`,
       number: '#33',
       phase: 'run',
       title: `Pull the image: ${action}`,
@@ -781,7 +786,7 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
   for (const action of ['logs:CreateLogGroup', 'logs:DescribeLogStreams', 'logs:CreateLogStream', 'logs:PutLogEvents']) {
     steps.push({
       ...base,
-      id: `run.${action.slice(5).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
+      id: `run.${actionSlug(action)}`,
       number: '#36',
       phase: 'run',
       title: `Write the job log: ${action}`,
@@ -803,7 +808,7 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
     const resource = action === 's3:GetObject' ? `arn:${p}:s3:::${driverBucket}/headless_system_dependencies/build_1` : `arn:${p}:s3:::${driverBucket}`;
     steps.push({
       ...base,
-      id: `run.driver-${action.slice(3).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
+      id: `run.driver-${actionSlug(action)}`,
       number: '#37',
       phase: 'run',
       title: `Fetch the notebook runner's dependencies: ${action}`,
@@ -1043,7 +1048,7 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
     for (const action of ['events:DisableRule', 'events:EnableRule', 'events:RemoveTargets', 'events:DeleteRule']) {
       steps.push({
         ...base,
-        id: `manage.${action.slice(7).replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase())}`,
+        id: `manage.${actionSlug(action)}`,
         number: action === 'events:DisableRule' || action === 'events:EnableRule' ? '#45' : '#46',
         phase: 'manage',
         title: `Manage the schedule: ${action}`,
