@@ -202,6 +202,24 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
   const requested = { 'aws:RequestedRegion': r };
   const local = variant === 'local';
 
+  // iam:PassRole is an extra check on the call that takes a role ARN: on the job role, for
+  // the service that will assume it ("Granting a user permissions to pass a role").
+  const passRole = (id: string, number: string, phase: Phase, title: string, caller: Caller, passedTo: string, why: string, associated?: string): FlowStep => ({
+    ...base,
+    id,
+    number,
+    phase,
+    title,
+    caller,
+    action: 'iam:PassRole',
+    resource: setup.jobRoleArn,
+    context: { 'aws:RequestedRegion': r, 'iam:PassedToService': passedTo, ...(associated ? { 'iam:AssociatedResourceArn': associated } : {}) },
+    layers: ['identity', 'scp'],
+    coveredBy: ['P1'],
+    evidence: 'documented',
+    why,
+  });
+
   // Phase "form": opening the Create notebook job form.
   steps.push({
     ...base,
@@ -411,21 +429,7 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       dependsOn: ['createTimeResourceTags'],
       why: 'A notebook job is a SageMaker training job whose entrypoint runs the notebook.',
     });
-    steps.push({
-      ...base,
-      id: 'run-now.pass-job-role',
-      number: '#15',
-      phase: 'run-now',
-      title: 'Pass the job role to SageMaker',
-      caller: 'studio',
-      action: 'iam:PassRole',
-      resource: setup.jobRoleArn,
-      context: { 'aws:RequestedRegion': r, 'iam:PassedToService': 'sagemaker.amazonaws.com', 'iam:AssociatedResourceArn': trainingJobArn },
-      layers: ['identity', 'scp'],
-      coveredBy: ['P1'],
-      evidence: 'documented',
-      why: 'CreateTrainingJob takes RoleArn, so IAM checks iam:PassRole on the job role.',
-    });
+    steps.push(passRole('run-now.pass-job-role', '#15', 'run-now', 'Pass the job role to SageMaker', 'studio', 'sagemaker.amazonaws.com', 'CreateTrainingJob takes RoleArn, so IAM checks iam:PassRole on the job role.', trainingJobArn));
     steps.push({
       ...base,
       id: 'run-now.tag-on-create',
@@ -460,21 +464,7 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       dependsOn: ['createTimeResourceTags'],
       why: 'A schedule is a SageMaker pipeline with one training step.',
     });
-    steps.push({
-      ...base,
-      id: 'schedule.pass-job-role-sagemaker',
-      number: '#19',
-      phase: 'schedule',
-      title: 'Pass the job role to the pipeline',
-      caller: 'studio',
-      action: 'iam:PassRole',
-      resource: setup.jobRoleArn,
-      context: { 'aws:RequestedRegion': r, 'iam:PassedToService': 'sagemaker.amazonaws.com', 'iam:AssociatedResourceArn': pipelineArn },
-      layers: ['identity', 'scp'],
-      coveredBy: ['P1'],
-      evidence: 'documented',
-      why: 'CreatePipeline takes RoleArn (Pipelines IAM access management).',
-    });
+    steps.push(passRole('schedule.pass-job-role-sagemaker', '#19', 'schedule', 'Pass the job role to the pipeline', 'studio', 'sagemaker.amazonaws.com', 'CreatePipeline takes RoleArn (Pipelines IAM access management).', pipelineArn));
     steps.push({
       ...base,
       id: 'schedule.tag-pipeline-on-create',
@@ -537,21 +527,7 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       evidence: 'code',
       why: 'The rule has one target, the pipeline, with the job role.',
     });
-    steps.push({
-      ...base,
-      id: 'schedule.pass-job-role-events',
-      number: '#24',
-      phase: 'schedule',
-      title: 'Pass the job role to EventBridge',
-      caller: 'studio',
-      action: 'iam:PassRole',
-      resource: setup.jobRoleArn,
-      context: { 'aws:RequestedRegion': r, 'iam:PassedToService': 'events.amazonaws.com' },
-      layers: ['identity', 'scp'],
-      coveredBy: ['P1'],
-      evidence: 'documented',
-      why: 'PutTargets takes the role EventBridge will assume to start the pipeline.',
-    });
+    steps.push(passRole('schedule.pass-job-role-events', '#24', 'schedule', 'Pass the job role to EventBridge', 'studio', 'events.amazonaws.com', 'PutTargets takes the role EventBridge will assume to start the pipeline.'));
 
     // Phase "run": every tick of the schedule.
     steps.push({
@@ -632,21 +608,7 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       evidence: 'documented',
       why: 'Pipelines needs Create and Describe for each job type.',
     });
-    steps.push({
-      ...base,
-      id: 'run.pass-job-role',
-      number: '#29',
-      phase: 'run',
-      title: 'The job role passes itself to the training job',
-      caller: 'job-pipeline',
-      action: 'iam:PassRole',
-      resource: setup.jobRoleArn,
-      context: { 'aws:RequestedRegion': r, 'iam:PassedToService': 'sagemaker.amazonaws.com' },
-      layers: ['identity', 'scp'],
-      coveredBy: ['P1'],
-      evidence: 'documented',
-      why: 'The training step uses the pipeline role, so the job role must be allowed to pass itself.',
-    });
+    steps.push(passRole('run.pass-job-role', '#29', 'run', 'The job role passes itself to the training job', 'job-pipeline', 'sagemaker.amazonaws.com', 'The training step uses the pipeline role, so the job role must be allowed to pass itself.'));
     steps.push({
       ...base,
       id: 'run.tag-training-job',
