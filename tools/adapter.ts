@@ -1,5 +1,5 @@
 /**
- * Scenario (format 1, shared/spec/scenario-format.md) → @cloud-copilot/iam-simulate input,
+ * Scenario (format 1, docs/scenario-format.md) → @cloud-copilot/iam-simulate input,
  * and iam-simulate's result → our three-valued decision.
  *
  * This file lives in tools/ on purpose: iam-simulate is AGPL-3.0 and must never become a

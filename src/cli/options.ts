@@ -75,7 +75,7 @@ export interface CheckOptions {
   readonly outputBucket?: string;
   /** Every user profile and space of the snapshot, with a summary table. */
   readonly allProfiles: boolean;
-  /** shared/spec/notebook-job-flow.md §6.1: do create calls see their request tags as resource tags? */
+  /** docs/notebook-job-flow.md §6.1: do create calls see their request tags as resource tags? */
   readonly createTimeResourceTags?: 'absent' | 'fromRequestTags';
   readonly verbose: boolean;
   readonly format: CheckFormatName;

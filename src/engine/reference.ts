@@ -1,7 +1,7 @@
 /**
  * The reference model: a deliberately plain, direct transcription of the decision flow in
- * shared/spec/iam-evaluation.md (§2–§5), used only to differential-test the fast engine
- * (shared/design/architecture.md, "the Cedar habit").
+ * docs/iam-evaluation.md (§2–§5), used only to differential-test the fast engine
+ * (docs/architecture.md, "the Cedar habit").
  *
  * Rules of this file:
  * - No compilation, no caching, no indexing. Every call re-reads the plain JSON documents.

@@ -1,5 +1,5 @@
 /**
- * Reading scenario files (shared/spec/scenario-format.md, format 1) with positions. Policies
+ * Reading scenario files (docs/scenario-format.md, format 1) with positions. Policies
  * inside a scenario are read with readPolicyNode, so traces point at lines of the scenario
  * file; a policy with an error finding (or one that cannot be compiled) makes the scenario
  * invalid with that message. Errors say file, line, column and what was expected.

@@ -1,5 +1,5 @@
 /**
- * `simulateScenario`: one scenario (shared/spec/scenario-format.md) decided by `authorize`.
+ * `simulateScenario`: one scenario (docs/scenario-format.md) decided by `authorize`.
  * The same entry point serves scenario files, the CLI and library callers, so nothing builds
  * engine input twice. Scenario-level `options` override the caller's.
  */

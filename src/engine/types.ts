@@ -1,6 +1,6 @@
 /**
  * The engine's public vocabulary: scenarios (the contract of
- * shared/spec/scenario-format.md), decisions, and the options that settle the points on
+ * docs/scenario-format.md), decisions, and the options that settle the points on
  * which AWS's documentation is ambiguous (spec §8). Every option names its ambiguity;
  * docs/decisions/ holds one short record per option.
  */
@@ -79,7 +79,7 @@ export type LayerName =
   | 'vpcEndpoint';
 
 /**
- * Settings for what AWS leaves ambiguous (shared/spec/iam-evaluation.md §8). Defaults are
+ * Settings for what AWS leaves ambiguous (docs/iam-evaluation.md §8). Defaults are
  * the documented or safest reading; `DEFAULT_EVALUATION_OPTIONS` holds them.
  */
 export interface EvaluationOptions {

@@ -73,7 +73,7 @@ function fixConditions(step: FlowStep): Record<string, Record<string, string>> |
     return { StringEquals: { 'iam:PassedToService': ctx['iam:PassedToService'] } };
   }
   // Creating notebook-job resources: key on the tag the extension always sets, as a request
-  // tag (a resource being created has no resource tags: shared/spec/notebook-job-flow.md §6.1).
+  // tag (a resource being created has no resource tags: docs/notebook-job-flow.md §6.1).
   const flag = 'aws:RequestTag/sagemaker:is-scheduling-notebook-job';
   if (typeof ctx[flag] === 'string' && /:(PutRule|TagResource|CreatePipeline)$/.test(step.action)) {
     return { StringEquals: { [flag]: 'true' } };

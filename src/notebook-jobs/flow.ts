@@ -1,7 +1,7 @@
 /**
  * The notebook-job flow as data: every authorization request a SageMaker Studio notebook
  * job makes, by whom, on what, with which context, and which policy layers decide it.
- * Source: shared/spec/notebook-job-flow.md §4 (step numbers are that table's), which
+ * Source: docs/notebook-job-flow.md §4 (step numbers are that table's), which
  * rests on the AWS page "Set up policies and permissions for Studio"
  * (scheduled-notebook-policies-studio), the SageMaker roles page, the Pipelines IAM
  * page, and the open-source JupyterLab scheduler extension.

@@ -1,6 +1,6 @@
 /**
  * Generated policies against the reference page ("Set up policies and permissions for
- * Studio", shared/reference/scheduled-notebook-policies-studio.md; the repository's copy is
+ * Studio", Amazon SageMaker AI Developer Guide); the repository's copy is
  * reference/policies/), decided by our engine on a sample of requests: the flow's own
  * requests, each varied (another bucket, region, account, role, caller, a missing tag, ...),
  * and every action the reference grants on a representative resource.

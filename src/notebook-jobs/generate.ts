@@ -1,6 +1,6 @@
 /**
  * `generate`: the least-privilege policies a notebook-job setup needs, derived from the
- * flow (shared/spec/notebook-job-flow.md §4) rather than written by hand, then proven
+ * flow (docs/notebook-job-flow.md §4) rather than written by hand, then proven
  * with our own engine: the generated set passes `check` for every step of every chosen
  * variant (see `proveGenerated`).
  *

@@ -1,5 +1,5 @@
 /**
- * Turning a flow step into a scenario (shared/spec/scenario-format.md): the request the
+ * Turning a flow step into a scenario (docs/scenario-format.md): the request the
  * step makes and every policy of the account that decides it. The scenario format is the
  * seam between the notebook-job model and the engine, so any step of a check can be saved
  * and replayed with `nbjob-iam simulate`.
@@ -124,7 +124,7 @@ export function stepScenario(snapshot: AccountSnapshot, setup: FlowSetup, step: 
   else if (service === 's3') resourceAccount = snapshot.s3Buckets.find((b) => step.resource.includes(`:::${b.name}`))?.ownerAccountId ?? setup.accountId;
   const scenario: Scenario = {
     name: `${step.number} ${step.id}: ${step.title}`,
-    doc: 'shared/spec/notebook-job-flow.md §4',
+    doc: 'docs/notebook-job-flow.md §4',
     request: {
       principal,
       ...(principalRoleArn ? { principalRoleArn } : {}),

@@ -1,7 +1,7 @@
 /**
  * From an account snapshot and the user's choice (domain, profile or space, roles, keys)
  * to the concrete `FlowSetup` the flow is built from. Defaults follow the JupyterLab
- * scheduler extension (shared/spec/notebook-job-flow.md §1–2): the job role defaults to
+ * scheduler extension (docs/notebook-job-flow.md §1–2): the job role defaults to
  * the Studio role; the job bucket is `sagemaker-automated-execution-<account>-<region>`;
  * the Studio role is the space's role, else the profile's, else the domain default.
  */

@@ -1,4 +1,4 @@
-/** `nbjob-iam simulate` per shared/spec/scenario-format.md, run as a child process. */
+/** `nbjob-iam simulate` per docs/scenario-format.md, run as a child process. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_TIMEOUT_MS, ensureBuilt, runCli } from './helpers.js';
 

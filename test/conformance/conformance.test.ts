@@ -1,6 +1,6 @@
 /**
  * The conformance suite: every scenario file below test/conformance/scenarios/ (format 1,
- * shared/spec/scenario-format.md) is one test.
+ * docs/scenario-format.md) is one test.
  *
  * - `<dir>/<file>.json`: the fast engine (`simulateScenarioText`, the same entry point as
  *   `nbjob-iam simulate`) must return no error and the file's `expect`; the reference

@@ -1,4 +1,4 @@
-/** Scenario files (shared/spec/scenario-format.md): reading with positions, errors, schema, simulate. */
+/** Scenario files (docs/scenario-format.md): reading with positions, errors, schema, simulate. */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

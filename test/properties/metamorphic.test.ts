@@ -1,6 +1,6 @@
 /**
  * Metamorphic relations, checked on the fast engine AND on the reference model. Each one
- * follows from the spec (shared/spec/iam-evaluation.md) for every setting of
+ * follows from the spec (docs/iam-evaluation.md) for every setting of
  * EvaluationOptions, so the options are drawn at random too.
  *
  * - Adding an Allow statement to any existing policy never removes access and never

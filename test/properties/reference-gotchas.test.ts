@@ -1,5 +1,5 @@
 /**
- * The reference model against the worked gotchas of shared/spec/iam-evaluation.md §7
+ * The reference model against the worked gotchas of docs/iam-evaluation.md §7
  * (each expectation is the spec's, with the AWS page it cites). An oracle that is wrong
  * here would make every differential run meaningless.
  */

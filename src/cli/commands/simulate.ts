@@ -1,5 +1,5 @@
 /**
- * `nbjob-iam simulate`: decide scenario files (shared/spec/scenario-format.md) and check
+ * `nbjob-iam simulate`: decide scenario files (docs/scenario-format.md) and check
  * their expectations. A file that cannot be read as a scenario becomes an entry with
  * `error` and never stops the others.
  */

@@ -107,7 +107,7 @@ export function variantTitle(variant: Variant): string {
   }
 }
 
-/** The open questions a step can depend on (shared/spec/notebook-job-flow.md §6). */
+/** The open questions a step can depend on (docs/notebook-job-flow.md §6). */
 export const OPEN_QUESTION: Readonly<Record<keyof FlowOptions, string>> = {
   createTimeResourceTags: "whether aws:ResourceTag/* carries the request's tags when a resource is created (no AWS page settles it; spec §6.1)",
   kmsValidationAtSubmit: "whether SageMaker checks the KMS keys with the caller's credentials at submit (spec §5.5)",
