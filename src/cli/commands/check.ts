@@ -5,15 +5,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { readSnapshotText, formatFileError } from '../../account/read-snapshot.js';
 import type { AccountSnapshot } from '../../account/snapshot.js';
 import { check } from '../../notebook-jobs/check.js';
-import type { CheckResult } from '../../notebook-jobs/check.js';
 import { CheckEngineError, engineEvaluator } from '../../notebook-jobs/evaluate.js';
 import type { Variant } from '../../notebook-jobs/flow.js';
 import type { Selection } from '../../notebook-jobs/setup.js';
 import { renderCheck } from '../../report/check/index.js';
-import { renderProfilesSummary } from '../../report/check/profiles.js';
+import type { CheckRenderOptions } from '../../report/check/index.js';
+import { renderDomain } from '../../report/check/profiles.js';
 import type { ProfileCheck } from '../../report/check/profiles.js';
 import type { CommandOutput, RunContext } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
@@ -110,20 +111,25 @@ export function exitCodeOf(r: CheckRun): number {
   return r.results.every((x) => x.result.summary.ok) ? EXIT.ok : EXIT.failed;
 }
 
-function render(result: CheckResult, options: CheckOptions, ctx: RunContext, artifact: string | undefined): string {
-  return renderCheck(result, options.format, {
+/** Options of every renderer: the snapshot file is the SARIF artifact, relative to where it was read from. */
+function renderOptions(options: CheckOptions, ctx: RunContext): CheckRenderOptions {
+  const example = options.source.kind !== 'snapshot';
+  const artifact = options.source.kind === 'snapshot' ? options.source.file : 'examples/account.json';
+  const base = pathToFileURL(example ? ctx.packageRoot : ctx.cwd).href;
+  return {
     color: ctx.color,
     verbose: options.verbose,
     tool: { name: 'nbjob-iam', version: ctx.version, informationUri: 'https://www.npmjs.com/package/nbjob-iam' },
-    ...(artifact ? { artifactUri: artifact } : {}),
-  });
+    artifactUri: artifact,
+    artifactBase: base.endsWith('/') ? base : `${base}/`,
+  };
 }
 
 export function present(r: CheckRun, options: CheckOptions, ctx: RunContext): CommandOutput {
   const exitCode = exitCodeOf(r);
-  const artifact = options.source.kind === 'snapshot' ? options.source.file : 'examples/account.json';
-  if (r.single) return { stdout: ensureNewline(render(r.results[0]!.result, options, ctx, artifact)), exitCode };
-  return { stdout: ensureNewline(renderProfilesSummary(r.results, options.format, (res) => render(res, options, ctx, artifact))), exitCode };
+  const opts = renderOptions(options, ctx);
+  if (r.single) return { stdout: ensureNewline(renderCheck(r.results[0]!.result, options.format, opts)), exitCode };
+  return { stdout: ensureNewline(renderDomain(r.results, options.format, opts)), exitCode };
 }
 
 function ensureNewline(s: string): string {

@@ -25,6 +25,7 @@ import {
   STATUS_ORDER,
   changeNumber,
   changes,
+  isNotable,
   summaryText,
   targetText,
   timingOf,
@@ -85,36 +86,55 @@ details.step>summary .act{margin-left:.4em}
 button{font:inherit;font-size:.85em;border:1px solid var(--line);background:var(--bg);color:var(--fg);border-radius:6px;padding:2px 10px;cursor:pointer}
 button:hover{border-color:var(--muted)}
 pre .copy{position:absolute;top:6px;right:6px}
-#filters{position:sticky;top:0;background:var(--bg);border-bottom:1px solid var(--line);padding:8px 0;z-index:1;display:flex;flex-wrap:wrap;gap:6px 18px;align-items:center}
-#filters fieldset{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:4px 10px;align-items:center}
-#filters legend{float:left;color:var(--muted);margin-right:6px}
-#filters label{white-space:nowrap}
+.filters{position:sticky;top:0;background:var(--bg);border-bottom:1px solid var(--line);padding:8px 0;z-index:1;display:flex;flex-wrap:wrap;gap:6px 18px;align-items:center}
+.filters fieldset{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:4px 10px;align-items:center}
+.filters legend{float:left;color:var(--muted);margin-right:6px}
+.filters label{white-space:nowrap}
 .hidden{display:none!important}
 .notes li{overflow-wrap:anywhere}
 footer{margin-top:2em;color:var(--muted);font-size:.9em}
-@media print{#filters,button{display:none}details.step{break-inside:avoid}}
+main.domain{display:flex;flex-direction:column}main.domain>#domain-summary{order:-1}
+section.profile{border-top:3px solid var(--line);margin-top:2.5em}section.profile>h2.profile-title{border:0;font-size:1.4em}
+table.matrix{border-collapse:collapse;margin:8px 0;font-size:.9em}table.matrix th,table.matrix td{border:1px solid var(--line);padding:2px 6px;text-align:center}
+table.matrix th.step,table.matrix td.step{text-align:left}table.matrix thead th{vertical-align:bottom}
+table.matrix td a{text-decoration:none;display:block}.matrix-wrap{overflow:auto;max-width:100%}
+@media print{.filters,button{display:none}details.step{break-inside:avoid}}
 `;
 
 const JS = `
 (function(){
-  var f=document.getElementById('filters');if(!f)return;f.classList.remove('hidden');
-  function apply(){
+  function applyIn(r){
+    var f=r.querySelector('.filters');if(!f)return;
     var st={},ph={};
     f.querySelectorAll('input[data-status]').forEach(function(i){st[i.dataset.status]=i.checked});
     f.querySelectorAll('input[data-phase]').forEach(function(i){ph[i.dataset.phase]=i.checked});
-    document.querySelectorAll('#all .step').forEach(function(s){
+    r.querySelectorAll('.all .step').forEach(function(s){
       s.classList.toggle('hidden',!(st[s.dataset.status]&&ph[s.dataset.phase]));
     });
-    document.querySelectorAll('#all .phase-group').forEach(function(g){
+    r.querySelectorAll('.all .phase-group').forEach(function(g){
       g.classList.toggle('hidden',!g.querySelector('.step:not(.hidden)'));
     });
-    var n=document.querySelectorAll('#all .step:not(.hidden)').length;
-    document.getElementById('shown').textContent=n+' shown';
+    var n=r.querySelectorAll('.all .step:not(.hidden)').length;
+    r.querySelector('.shown').textContent=n+' shown';
   }
-  f.addEventListener('change',apply);
-  document.getElementById('expand').addEventListener('click',function(){document.querySelectorAll('#all details.step:not(.hidden)').forEach(function(d){d.open=true})});
-  document.getElementById('collapse').addEventListener('click',function(){document.querySelectorAll('#all details.step').forEach(function(d){d.open=false})});
-  apply();
+  document.querySelectorAll('.report').forEach(function(r){
+    var f=r.querySelector('.filters');if(!f)return;f.classList.remove('hidden');
+    f.addEventListener('change',function(){applyIn(r)});
+    r.querySelector('.expand').addEventListener('click',function(){r.querySelectorAll('.all details.step:not(.hidden)').forEach(function(d){d.open=true})});
+    r.querySelector('.collapse').addEventListener('click',function(){r.querySelectorAll('.all details.step').forEach(function(d){d.open=false})});
+    applyIn(r);
+  });
+  function reveal(){
+    var id=decodeURIComponent(location.hash.slice(1));if(!id)return;
+    var t=document.getElementById(id);if(!t)return;
+    if(t.classList.contains('hidden')){
+      var r=t.closest('.report');
+      if(r){r.querySelectorAll('.filters input').forEach(function(i){i.checked=true});applyIn(r)}
+    }
+    if(t.tagName==='DETAILS')t.open=true;
+    t.scrollIntoView();
+  }
+  window.addEventListener('hashchange',reveal);reveal();
   document.querySelectorAll('pre.json').forEach(function(p){
     var b=document.createElement('button');b.type='button';b.className='copy';b.textContent='Copy';
     b.addEventListener('click',function(){
@@ -133,8 +153,8 @@ const JS = `
  * no crypto module (it can run in a browser); test/report/check/html.test.ts recomputes
  * them and fails, printing the new values, when CSS or JS change.
  */
-export const CSS_SHA256 = '2tFNAQVY4SPwTBLGNvW6A6vZoGNURC/XauFeLruow/k=';
-export const JS_SHA256 = 'OAcKkaWF3w1JgsCDyX7FWjoAKk6kUd7foW4NS3gWv2I=';
+export const CSS_SHA256 = 'lPNsQI7pB8EUmWQVLURtmrGd7MnEKV4ZnKBa296AGS0=';
+export const JS_SHA256 = 'LA3gp10NLql4uChaaqHWvI0D2hEp7jPocZEt71+Pg9M=';
 
 function json(value: unknown): string {
   return `<pre class="json"><code>${e(JSON.stringify(value, null, 2))}</code></pre>`;
@@ -148,13 +168,13 @@ function row(label: string, html: string, cls = ''): string {
   return `<dt>${e(label)}</dt><dd${cls ? ` class="${cls}"` : ''}>${html}</dd>`;
 }
 
-function fixHtml(f: Fix, change: number | undefined): string {
+function fixHtml(f: Fix, change: number | undefined, idPrefix: string): string {
   const where = f.target.kind === 'profile-tags' ? f.summary : `add to the ${targetText(f.target)}`;
-  const ref = change !== undefined ? ` (<a href="#change-${change}">change ${change}</a>)` : '';
+  const ref = change !== undefined ? ` (<a href="#${idPrefix}change-${change}">change ${change}</a>)` : '';
   return `${e(where)} <span class="c-pass">(${e(OWNER_LABEL[f.owner])})</span>${ref}${json(fixContent(f))}`;
 }
 
-function stepHtml(o: StepOutcome, result: CheckResult, change: number | undefined, open: boolean): string {
+function stepHtml(o: StepOutcome, result: CheckResult, change: number | undefined, open: boolean, idPrefix: string, id?: string): string {
   const rows: string[] = [];
   rows.push(row('request', `${e(callerLabel(o, result))} calls <code>${e(o.step.action)}</code> on <code>${e(o.step.resource)}</code>`));
   rows.push(row('principal', `<code>${e(o.principal)}</code>`));
@@ -173,31 +193,52 @@ function stepHtml(o: StepOutcome, result: CheckResult, change: number | undefine
   }
   rows.push(row('why', `${e(o.step.why)}`));
   rows.push(row('evidence', `${e(o.step.evidence)}${o.step.required ? ', required' : ', optional'}; covered by reference statement ${e(o.step.coveredBy.join(', '))}`));
-  if (o.fix) rows.push(row('fix', fixHtml(o.fix, change)));
+  if (o.fix) rows.push(row('fix', fixHtml(o.fix, change, idPrefix)));
   if (o.ownerChange) rows.push(row(o.fix ? 'also' : 'owner change', `${e(o.ownerChange.summary)} <span class="c-warn">(${e(OWNER_LABEL[o.ownerChange.owner])})</span>`));
   const q = o.dependsOn?.length ? ' <span class="id">[open question]</span>' : '';
   return (
-    `<details class="step s-${o.status}" data-status="${e(o.status)}" data-phase="${e(o.step.phase)}"${open ? ' open' : ''}>` +
+    `<details${id ? ` id="${id}"` : ''} class="step s-${o.status}" data-status="${e(o.status)}" data-phase="${e(o.step.phase)}"${open ? ' open' : ''}>` +
     `<summary>${mark(o.status)} ${e(o.step.number)} ${e(o.step.title)}<code class="act">${e(o.step.action)}</code><span class="id">${e(o.step.id)}</span>${q}</summary>` +
     `<div class="body"><dl>${rows.join('')}</dl></div></details>`
   );
 }
 
-export function renderCheckHtml(result: CheckResult, options: CheckHtmlOptions = {}): string {
+/** Where a report sits in the page: `''` for a page of its own, `p3-` for the third profile of a domain. */
+export interface HtmlReportPlace {
+  /** Prefix of every element id of the report, so several reports share one page. */
+  readonly idPrefix: string;
+  /** Heading of the report's title: `h1` on its own page, `h2` inside a domain page. */
+  readonly titleTag: 'h1' | 'h2';
+  /** List only the steps to look at (the rest counted), for pages holding many reports. */
+  readonly notableOnly: boolean;
+}
+
+const OWN_PAGE: HtmlReportPlace = { idPrefix: '', titleTag: 'h1', notableOnly: false };
+
+/** The id of a step's entry in the list of all steps (the target of links from a domain matrix). */
+export function stepAnchor(idPrefix: string, stepId: string): string {
+  return `${idPrefix}step-${stepId.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+}
+
+/** One check result as a `<div class="report">`: every element id starts with `place.idPrefix`. */
+export function checkReportHtml(result: CheckResult, place: HtmlReportPlace = OWN_PAGE, subtitle?: string, heading?: string): string {
+  const p = place.idPrefix;
   const s = result.summary;
   const list = changes(result);
   const change = (o: StepOutcome): number | undefined => changeNumber(list, o);
   const verdict = verdictLine(result);
+  const h = place.titleTag === 'h1' ? ['h2', 'h3'] : ['h3', 'h4'];
   const body: string[] = [];
-  body.push(`<header><p class="sub">nbjob-iam check · SageMaker Studio notebook jobs${options.subtitle ? ` · ${e(options.subtitle)}` : ''}</p>`);
-  body.push(`<h1 class="verdict${s.ok ? ' ok' : s.fail ? '' : ' und'}">${e(verdict)}</h1>`);
+  body.push(`<div class="report">`);
+  body.push(`<header>${heading ? `<h2 class="profile-title">${e(heading)}</h2>` : ''}${subtitle !== undefined || place.titleTag === 'h1' ? `<p class="sub">nbjob-iam check · SageMaker Studio notebook jobs${subtitle ? ` · ${e(subtitle)}` : ''}</p>` : ''}`);
+  body.push(`<${place.titleTag} class="verdict${s.ok ? ' ok' : s.fail ? '' : ' und'}">${e(verdict)}</${place.titleTag}>`);
   body.push(`<dl class="setup">${setupRows(result).map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl></header>`);
 
   // Summary: counts, then the phases as a timeline.
   const cards: string[] = [];
   cards.push(`<div class="card"><span class="c-fail">${MARK.fail} fail</span><b>${s.fail}</b>${s.failuresAtSubmit} at once, <span class="when-run">${s.failuresAtRunTime} at run time</span></div>`);
   for (const st of ['warn', 'conditional', 'undecided', 'pass'] as const) cards.push(`<div class="card"><span class="c-${st}">${e(MARK[st])} ${e(STATUS_LABEL[st])}</span><b>${s[st]}</b></div>`);
-  body.push(`<section id="summary"><h2>Summary</h2><div class="cards">${cards.join('')}</div><div class="timeline">`);
+  body.push(`<section id="${p}summary" class="summary"><${h[0]}>Summary</${h[0]}><div class="cards">${cards.join('')}</div><div class="timeline">`);
   for (const [i, g] of byPhase(result).entries()) {
     const n = (st: StepOutcome['status']): number => g.steps.filter((o) => o.status === st).length;
     const counts = STATUS_ORDER.filter((st) => n(st) > 0)
@@ -210,57 +251,72 @@ export function renderCheckHtml(result: CheckResult, options: CheckHtmlOptions =
   for (const timing of ['at-once', 'run-time', 'manage'] as Timing[]) {
     const fails = result.steps.filter((o) => o.status === 'fail' && timingOf(o.step.phase) === timing);
     if (!fails.length) continue;
-    body.push(`<section class="failures"><h2 class="${timing === 'run-time' ? 'when-run' : 'c-fail'}">${e(timingTitle(timing, result.variant))}: ${fails.length}</h2>`);
-    body.push(...fails.map((o) => stepHtml(o, result, change(o), true)), '</section>');
+    body.push(`<section class="failures"><${h[0]} class="${timing === 'run-time' ? 'when-run' : 'c-fail'}">${e(timingTitle(timing, result.variant))}: ${fails.length}</${h[0]}>`);
+    body.push(...fails.map((o) => stepHtml(o, result, change(o), true, p)), '</section>');
   }
 
   if (result.fixes.length) {
-    body.push(`<section id="fixes"><h2>Apply these ${result.fixes.length} change${result.fixes.length === 1 ? '' : 's'}</h2>`);
+    body.push(`<section id="${p}fixes" class="fixes"><${h[0]}>Apply these ${result.fixes.length} change${result.fixes.length === 1 ? '' : 's'}</${h[0]}>`);
     for (const [i, c] of list.entries()) {
       const f = c.fix;
       const steps = c.steps.map((o) => `<code>${e(o.step.id)}</code>${o.status === 'warn' ? ' (optional)' : ''}`).join(', ');
-      body.push(`<div class="fix" id="change-${i + 1}"><h3>${i + 1}. ${e(fixTitle(f))}${c.optional ? ' <span class="c-warn">(optional: clears warnings only)</span>' : ''}</h3><div>Who: ${e(OWNER_LABEL[f.owner])}${steps ? ` · fixes ${steps}` : ''}</div>${json(fixContent(f))}</div>`);
+      body.push(`<div class="fix" id="${p}change-${i + 1}"><${h[1]}>${i + 1}. ${e(fixTitle(f))}${c.optional ? ' <span class="c-warn">(optional: clears warnings only)</span>' : ''}</${h[1]}><div>Who: ${e(OWNER_LABEL[f.owner])}${steps ? ` · fixes ${steps}` : ''}</div>${json(fixContent(f))}</div>`);
     }
     body.push('</section>');
   }
 
-  // Every step, filterable.
+  // Every step (or every step to look at), filterable.
   const phases = byPhase(result).map((g) => g.phase);
   const statuses = STATUS_ORDER.filter((st) => result.steps.some((o) => o.status === st));
-  body.push(`<section id="all"><h2>All ${s.steps} steps, in the order they happen</h2>`);
+  const listed = place.notableOnly ? result.steps.filter(isNotable).length : s.steps;
+  body.push(`<section id="${p}all" class="all"><${h[0]}>${place.notableOnly ? `The ${listed} step${listed === 1 ? '' : 's'} to look at (of ${s.steps}), in the order they happen` : `All ${s.steps} steps, in the order they happen`}</${h[0]}>`);
   body.push(
-    `<div id="filters" class="hidden"><fieldset><legend>Status</legend>${statuses
+    `<div id="${p}filters" class="filters hidden"><fieldset><legend>Status</legend>${statuses
       .map((st) => `<label><input type="checkbox" data-status="${e(st)}" checked> ${mark(st)} ${e(STATUS_LABEL[st])}</label>`)
-      .join('')}</fieldset><fieldset><legend>Phase</legend>${PHASE_ORDER.filter((p) => phases.includes(p))
-      .map((p) => `<label><input type="checkbox" data-phase="${e(p)}" checked> ${e(p)}</label>`)
-      .join('')}</fieldset><span><button type="button" id="expand">Expand all</button> <button type="button" id="collapse">Collapse all</button> <span id="shown"></span></span></div>`,
+      .join('')}</fieldset><fieldset><legend>Phase</legend>${PHASE_ORDER.filter((ph) => phases.includes(ph))
+      .map((ph) => `<label><input type="checkbox" data-phase="${e(ph)}" checked> ${e(ph)}</label>`)
+      .join('')}</fieldset><span><button type="button" class="expand">Expand all</button> <button type="button" class="collapse">Collapse all</button> <span class="shown"></span></span></div>`,
   );
   for (const [i, g] of byPhase(result).entries()) {
-    body.push(`<div class="phase-group"><h3>${i + 1}. ${e(phaseTitle(g.phase, result.variant))}</h3>`);
-    body.push(...g.steps.map((o) => stepHtml(o, result, change(o), false)), '</div>');
+    const shown = place.notableOnly ? g.steps.filter(isNotable) : g.steps;
+    const others = g.steps.length - shown.length;
+    body.push(`<div class="phase-group"><${h[1]}>${i + 1}. ${e(phaseTitle(g.phase, result.variant))}</${h[1]}>`);
+    body.push(...shown.map((o) => stepHtml(o, result, change(o), false, p, stepAnchor(p, o.step.id))));
+    if (others) body.push(`<p class="n">${mark('pass')} ${shown.length ? `${others} other step${others === 1 ? '' : 's'} pass` : `all ${others} step${others === 1 ? '' : 's'} pass`}</p>`);
+    body.push('</div>');
   }
   body.push('</section>');
 
-  if (result.notes.length) body.push(`<section class="notes"><h2>Notes</h2><ul>${result.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul></section>`);
+  if (result.notes.length) body.push(`<section class="notes"><${h[0]}>Notes</${h[0]}><ul>${result.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul></section>`);
   body.push(`<footer>${e(summaryText(result))}</footer>`);
+  body.push('</div>');
+  return body.join('\n');
+}
 
-  const csp = `default-src 'none'; style-src 'sha256-${CSS_SHA256}'; script-src 'sha256-${JS_SHA256}'; img-src data:; base-uri 'none'; form-action 'none'`;
+const CSP = `default-src 'none'; style-src 'sha256-${CSS_SHA256}'; script-src 'sha256-${JS_SHA256}'; img-src data:; base-uri 'none'; form-action 'none'`;
+
+/** The page around one or more reports, up to `<main>` (open). */
+export function htmlPageStart(title: string, mainClass = ''): string {
   return [
     '<!doctype html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta http-equiv="Content-Security-Policy" content="${e(csp)}">`,
-    `<title>${e(`nbjob-iam check: ${verdict}`)}</title>`,
+    `<meta http-equiv="Content-Security-Policy" content="${e(CSP)}">`,
+    `<title>${e(title)}</title>`,
     `<style>${CSS}</style>`,
     '</head>',
-    '<body><main>',
-    ...body,
-    '</main>',
-    `<script>${JS}</script>`,
-    '</body>',
-    '</html>',
+    `<body><main${mainClass ? ` class="${mainClass}"` : ''}>`,
     '',
   ].join('\n');
+}
+
+/** The end of the page: closes `<main>`, the script, the document. */
+export function htmlPageEnd(): string {
+  return ['</main>', `<script>${JS}</script>`, '</body>', '</html>', ''].join('\n');
+}
+
+export function renderCheckHtml(result: CheckResult, options: CheckHtmlOptions = {}): string {
+  return htmlPageStart(`nbjob-iam check: ${verdictLine(result)}`) + checkReportHtml(result, OWN_PAGE, options.subtitle ?? '') + '\n' + htmlPageEnd();
 }

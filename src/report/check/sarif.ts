@@ -9,13 +9,23 @@
 import type { CheckResult, StepOutcome } from '../../notebook-jobs/check.js';
 import type { ToolInfo } from '../types.js';
 import { fileToUri, SARIF_SCHEMA_URI } from '../sarif.js';
+import { profileKey, profileRef } from './domain.js';
 import { callerLabel, decidedByText, decisionText, OWNER_LABEL, phaseTitle, targetText, timingOf, whenItFails } from './model.js';
 
 export interface CheckSarifOptions {
   readonly tool?: ToolInfo;
-  /** The snapshot file the result was computed from, relative to the working directory. */
+  /** The snapshot file the result was computed from, relative to `artifactBase` (or absolute). */
   readonly artifactUri?: string;
+  /**
+   * The directory `artifactUri` is relative to, as an absolute `file:` URI ending in `/`
+   * (the working directory): becomes `originalUriBaseIds[SRCROOT]`, so the artifact's
+   * URI is relative to something a consumer can resolve.
+   */
+  readonly artifactBase?: string;
 }
+
+/** The base id of relative artifact URIs (the name GitHub code scanning and SARIF viewers know). */
+export const SRCROOT = '%SRCROOT%';
 
 export const DEFAULT_TOOL: ToolInfo = { name: 'nbjob-iam', version: '0.0.0', informationUri: 'https://www.npmjs.com/package/nbjob-iam' };
 
@@ -30,7 +40,7 @@ export interface CheckSarifResult {
   level: 'error' | 'warning';
   message: { text: string };
   locations: Array<{
-    physicalLocation?: { artifactLocation: { uri: string; index: number } };
+    physicalLocation?: { artifactLocation: { uri: string; uriBaseId?: string; index: number } };
     logicalLocations: CheckSarifLogicalLocation[];
   }>;
   partialFingerprints: Record<string, string>;
@@ -49,7 +59,8 @@ export interface CheckSarifLog {
   version: '2.1.0';
   runs: Array<{
     tool: { driver: { name: string; version: string; semanticVersion?: string; informationUri: string; rules: CheckSarifRule[] } };
-    artifacts?: Array<{ location: { uri: string } }>;
+    artifacts?: Array<{ location: { uri: string; uriBaseId?: string } }>;
+    originalUriBaseIds?: Record<string, { uri: string }>;
     results: CheckSarifResult[];
     properties: Record<string, unknown>;
   }>;
@@ -85,39 +96,68 @@ function logicalLocations(o: StepOutcome, result: CheckResult): CheckSarifLogica
   }
   const role = o.step.caller === 'studio' ? result.setup.studioRoleArn : o.step.caller.startsWith('service:') ? o.step.resource : result.setup.jobRoleArn;
   out.push({ name: role.split('/').pop() ?? role, fullyQualifiedName: role, kind: 'resource' });
+  const ref = profileRef(result.setup);
+  out.push({ name: ref.name, fullyQualifiedName: `${result.setup.accountId}/${profileKey(result.setup)}`, kind: 'namespace' });
   return out;
 }
 
-export function checkResultToSarif(result: CheckResult, options: CheckSarifOptions = {}): CheckSarifLog {
-  const tool = options.tool ?? DEFAULT_TOOL;
-  const rules: CheckSarifRule[] = [];
-  const ruleIndex = new Map<string, number>();
-  const uri = options.artifactUri !== undefined ? fileToUri(options.artifactUri) : undefined;
-  const results: CheckSarifResult[] = [];
-  for (const o of result.steps) {
-    if (o.status !== 'fail' && o.status !== 'warn') continue;
-    const level = o.status === 'fail' ? 'error' : 'warning';
-    let index = ruleIndex.get(o.step.id);
-    if (index === undefined) {
-      index = rules.length;
-      ruleIndex.set(o.step.id, index);
-      rules.push({
+/** The artifact of a run: a relative URI with its base, or an absolute `file:` URI. */
+export interface SarifArtifact {
+  readonly location: { uri: string; uriBaseId?: string };
+  readonly originalUriBaseIds?: Record<string, { uri: string }>;
+}
+
+export function sarifArtifact(options: CheckSarifOptions): SarifArtifact | undefined {
+  const file = options.artifactUri;
+  if (file === undefined) return undefined;
+  if (/^[A-Za-z]:[\\/]/.test(file) || file.startsWith('/')) return { location: { uri: `file://${fileToUri(file)}` } };
+  const uri = fileToUri(file);
+  if (options.artifactBase === undefined) return { location: { uri, uriBaseId: SRCROOT } };
+  const base = options.artifactBase.endsWith('/') ? options.artifactBase : `${options.artifactBase}/`;
+  return { location: { uri, uriBaseId: SRCROOT }, originalUriBaseIds: { [SRCROOT]: { uri: base } } };
+}
+
+/** Rules met so far in a run, in the order met (ruleIndex = position). */
+export class SarifRules {
+  readonly rules: CheckSarifRule[] = [];
+  private readonly index = new Map<string, number>();
+
+  indexOf(o: StepOutcome, variant: CheckResult['variant']): number {
+    let i = this.index.get(o.step.id);
+    if (i === undefined) {
+      i = this.rules.length;
+      this.index.set(o.step.id, i);
+      this.rules.push({
         id: o.step.id,
         name: ruleName(o.step.id),
         shortDescription: { text: `${o.step.number} ${o.step.title}` },
-        fullDescription: { text: `${o.step.why} Phase: ${phaseTitle(o.step.phase, result.variant)}.` },
+        fullDescription: { text: `${o.step.why} Phase: ${phaseTitle(o.step.phase, variant)}.` },
         defaultConfiguration: { level: o.step.required ? 'error' : 'warning' },
         properties: { tags: ['notebook-jobs', 'iam', o.step.phase] },
       });
     }
+    return i;
+  }
+}
+
+/**
+ * The results of one profile's check: one per failing or warning step. The fingerprint
+ * names the account, the profile or space, the variant and the step, so the same failure
+ * of two profiles are two results and a rerun matches each to itself.
+ */
+export function checkSarifResults(result: CheckResult, rules: SarifRules, artifact: SarifArtifact | undefined): CheckSarifResult[] {
+  const results: CheckSarifResult[] = [];
+  for (const o of result.steps) {
+    if (o.status !== 'fail' && o.status !== 'warn') continue;
     results.push({
       ruleId: o.step.id,
-      ruleIndex: index,
-      level,
+      ruleIndex: rules.indexOf(o, result.variant),
+      level: o.status === 'fail' ? 'error' : 'warning',
       message: { text: message(o, result) },
-      locations: [{ ...(uri !== undefined ? { physicalLocation: { artifactLocation: { uri, index: 0 } } } : {}), logicalLocations: logicalLocations(o, result) }],
-      partialFingerprints: { 'nbjobIamStep/v1': `${result.setup.accountId}/${result.setup.domainId}/${result.variant}/${o.step.id}` },
+      locations: [{ ...(artifact ? { physicalLocation: { artifactLocation: { ...artifact.location, index: 0 } } } : {}), logicalLocations: logicalLocations(o, result) }],
+      partialFingerprints: { 'nbjobIamStep/v2': `${result.setup.accountId}/${profileKey(result.setup)}/${result.variant}/${o.step.id}` },
       properties: {
+        profile: profileRef(result.setup),
         phase: o.step.phase,
         timing: timingOf(o.step.phase),
         principal: o.principal,
@@ -131,16 +171,29 @@ export function checkResultToSarif(result: CheckResult, options: CheckSarifOptio
       },
     });
   }
+  return results;
+}
+
+export function sarifDriver(tool: ToolInfo, rules: readonly CheckSarifRule[]): CheckSarifLog['runs'][number]['tool'] {
   const semver = /^\d+\.\d+\.\d+(?:[-+].*)?$/.test(tool.version);
+  return { driver: { name: tool.name, version: tool.version, ...(semver ? { semanticVersion: tool.version } : {}), informationUri: tool.informationUri, rules: [...rules] } };
+}
+
+export function checkResultToSarif(result: CheckResult, options: CheckSarifOptions = {}): CheckSarifLog {
+  const tool = options.tool ?? DEFAULT_TOOL;
+  const rules = new SarifRules();
+  const artifact = sarifArtifact(options);
+  const results = checkSarifResults(result, rules, artifact);
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: tool.name, version: tool.version, ...(semver ? { semanticVersion: tool.version } : {}), informationUri: tool.informationUri, rules } },
-        ...(uri !== undefined ? { artifacts: [{ location: { uri } }] } : {}),
+        tool: sarifDriver(tool, rules.rules),
+        ...(artifact ? { artifacts: [{ location: artifact.location }] } : {}),
+        ...(artifact?.originalUriBaseIds ? { originalUriBaseIds: artifact.originalUriBaseIds } : {}),
         results,
-        properties: { variant: result.variant, accountId: result.setup.accountId, region: result.setup.region, summary: result.summary, fixes: result.fixes },
+        properties: { variant: result.variant, accountId: result.setup.accountId, region: result.setup.region, profile: profileRef(result.setup), summary: result.summary, fixes: result.fixes },
       },
     ],
   };

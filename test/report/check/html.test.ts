@@ -34,15 +34,15 @@ describe('html report', () => {
     const atOnce = html.slice(html.indexOf('Fails when you schedule'), html.indexOf('Fails later, at every run'));
     for (const id of RUN_FAILURES) expect(later).toContain(`<span class="id">${id}</span>`);
     for (const id of SCHEDULE_FAILURES) expect(atOnce).toContain(`<span class="id">${id}</span>`);
-    const all = html.slice(html.indexOf('<section id="all">'));
-    expect(all.match(/<details class="step/g)).toHaveLength(schedule.steps.length);
+    const all = html.slice(html.indexOf('<section id="all" class="all">'));
+    expect(all.match(/<details id="step-[^"]+" class="step/g)).toHaveLength(schedule.steps.length);
     for (const o of schedule.steps) expect(all).toContain(`data-status="${o.status}" data-phase="${o.step.phase}"`);
     expect(html).toContain(`Apply these ${schedule.fixes.length} changes`);
     expect(html.match(/<pre class="json">/g)!.length).toBeGreaterThanOrEqual(schedule.fixes.length);
   });
 
   it('reads without JS: filters hidden until the script shows them, failures open', () => {
-    expect(html).toContain('<div id="filters" class="hidden">');
+    expect(html).toContain('<div id="filters" class="filters hidden">');
     expect(html).toContain('f.classList.remove(\'hidden\')');
     expect(html).toContain('<details class="step s-fail" data-status="fail" data-phase="run" open>');
     expect(html).toContain("navigator.clipboard");

@@ -69,10 +69,12 @@ describe('sarif report', () => {
     expect(passRole.message.text).toContain('"iam:PassedToService":"events.amazonaws.com"');
   });
 
-  it('adds a physical location when the snapshot file is named', () => {
-    const run = checkResultToSarif(schedule, { artifactUri: 'snapshots/my account.json' }).runs[0]!;
-    expect(run.artifacts).toEqual([{ location: { uri: 'snapshots/my%20account.json' } }]);
-    for (const r of run.results) expect(r.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'snapshots/my%20account.json', index: 0 } });
+  it('adds a physical location when the snapshot file is named, relative to %SRCROOT%', () => {
+    const run = checkResultToSarif(schedule, { artifactUri: 'snapshots/my account.json', artifactBase: 'file:///home/me/repo' }).runs[0]!;
+    expect(run.artifacts).toEqual([{ location: { uri: 'snapshots/my%20account.json', uriBaseId: '%SRCROOT%' } }]);
+    expect(run.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///home/me/repo/' } });
+    for (const r of run.results) expect(r.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'snapshots/my%20account.json', uriBaseId: '%SRCROOT%', index: 0 } });
+    expectValid(checkResultToSarif(schedule, { artifactUri: 'snapshots/my account.json', artifactBase: 'file:///home/me/repo/' }));
   });
 
   it('carries untrusted names as data only', () => {
