@@ -17,8 +17,8 @@ export const EVIL_NAME = '<img src=x onerror="document.title=1">"\'</script><scr
 export function domainSnapshot(evil = false): AccountSnapshot {
   const s = exampleSnapshot();
   const alice = s.sagemaker.userProfiles[0]!;
-  const bob = { ...alice, name: 'bob', arn: alice.arn.replace(/alice$/, 'bob'), tags: { 'cost-center': 'ml-42' } };
-  const extra = evil ? [{ ...alice, name: EVIL_NAME, arn: alice.arn.replace(/alice$/, 'evil') }] : [];
+  const bob = { ...alice, name: 'bob', arn: (alice.arn ?? '').replace(/alice$/, 'bob'), tags: { 'cost-center': 'ml-42' } };
+  const extra = evil ? [{ ...alice, name: EVIL_NAME, arn: (alice.arn ?? '').replace(/alice$/, 'evil') }] : [];
   return { ...s, sagemaker: { ...s.sagemaker, userProfiles: [alice, bob, ...extra] } };
 }
 
