@@ -81,6 +81,27 @@ export interface CheckOptions {
   readonly format: CheckFormatName;
 }
 
+export type DiagnoseFormatName = 'text' | 'json' | 'markdown';
+
+export interface DiagnoseCommandOptions {
+  /** A snapshot file, or the bundled example account. */
+  readonly source: CheckOptions['source'];
+  /** Error files, or - for standard input; none with --example: the bundled examples/errors/. */
+  readonly inputs: readonly string[];
+  readonly domainId?: string;
+  readonly userProfileName?: string;
+  readonly spaceName?: string;
+  readonly studioRoleArn?: string;
+  readonly jobRoleArn?: string;
+  readonly variant?: 'run-now' | 'schedule' | 'local';
+  readonly outputKmsKeyArn?: string;
+  readonly volumeKmsKeyArn?: string;
+  readonly inputBucket?: string;
+  readonly outputBucket?: string;
+  readonly createTimeResourceTags?: 'absent' | 'fromRequestTags';
+  readonly format: DiagnoseFormatName;
+}
+
 export interface SnapshotCommandOptions {
   readonly out: string;
   /** A folder of saved AWS CLI outputs (docs/snapshot-from-cli.md); absent: read the live account. */
@@ -112,6 +133,7 @@ export type ParsedCommand =
   | { readonly command: 'setup'; readonly options: SetupCommandOptions }
   | { readonly command: 'validate'; readonly options: ValidateOptions }
   | { readonly command: 'simulate'; readonly options: SimulateOptions }
-  | { readonly command: 'explain'; readonly options: ExplainOptions };
+  | { readonly command: 'explain'; readonly options: ExplainOptions }
+  | { readonly command: 'diagnose'; readonly options: DiagnoseCommandOptions };
 
 export type CommandName = ParsedCommand['command'];

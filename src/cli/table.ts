@@ -11,6 +11,8 @@ import type {
   CheckFormatName,
   CheckOptions,
   CommandName,
+  DiagnoseCommandOptions,
+  DiagnoseFormatName,
   GenerateCommandOptions,
   GenerateSetup,
   SetupCommandOptions,
@@ -530,8 +532,84 @@ const setup: CommandSpec<'setup'> = {
   load: () => import('./commands/setup.js'),
 };
 
+const DIAGNOSE_FORMATS: readonly DiagnoseFormatName[] = ['text', 'json', 'markdown'];
+
+const diagnose: CommandSpec<'diagnose'> = {
+  name: 'diagnose',
+  summary: 'from an AccessDenied error to the failing step, the deciding statement and the fix',
+  argument: '[inputs...]',
+  argumentHelp: 'files holding errors (messages, AWS CLI output, CloudTrail), or - for standard input',
+  usage:
+    '(--snapshot FILE | --example) [INPUT ...|-]\n' +
+    '         [--format text|json|markdown] [--domain ID]\n' +
+    '         [--user-profile NAME | --space NAME] [--studio-role ARN]\n' +
+    '         [--job-role ARN] [--variant run-now|schedule|local]',
+  description:
+    'Reads access errors in every shape AWS prints them: IAM and S3/KMS AccessDenied messages (old and ' +
+    'new, with the policy type and ARN), AWS CLI error lines, describe-training-job FailureReason, ' +
+    'decode-authorization-message output, CloudTrail (lookup-events output or log files). Each denial is ' +
+    'matched to the notebook-job step that makes the request (or decided as explain would when no step ' +
+    'does), decided again on the snapshot, and given the deciding statement and the proven fix check ' +
+    'gives. Where the snapshot disagrees with AWS it says so and lists likely causes. With --example and ' +
+    'no input, reads the bundled examples/errors/. Exit status: 0 no access error in the input, 1 access ' +
+    'errors read, 2 usage error or nothing readable.',
+  examples: [
+    { command: 'nbjob-iam diagnose --example', what: 'the example account and its bundled errors' },
+    { command: 'pbpaste | nbjob-iam diagnose --snapshot acct.json -', what: 'an error copied from Studio' },
+    { command: 'nbjob-iam diagnose --snapshot acct.json events.json --format json', what: 'aws cloudtrail lookup-events output' },
+  ],
+  flags: [
+    { flags: '--snapshot <file>', help: 'the account snapshot (nbjob-iam snapshot writes it)' },
+    { flags: '--example', help: 'the bundled example account (examples/)', defaultValue: false },
+    { flags: '--domain <id>', help: 'the SageMaker domain (default: the only or first one)' },
+    { flags: '--user-profile <name>', help: 'the user profile (default: the one whose role made the request)' },
+    { flags: '--space <name>', help: 'a shared space instead of a user profile' },
+    { flags: '--studio-role <arn>', help: 'the Studio execution role' },
+    { flags: '--job-role <arn>', help: 'the notebook job role (default: taken from the error when it names one)' },
+    { flags: '--variant <variant>', help: 'run now, on a schedule, or from local JupyterLab (tried first)', choices: VARIANTS },
+    { flags: '--output-kms-key <arn>', help: 'the KMS key that encrypts job outputs' },
+    { flags: '--volume-kms-key <arn>', help: 'the KMS key that encrypts the job volume' },
+    { flags: '--input-bucket <name>', help: 'the input bucket' },
+    { flags: '--output-bucket <name>', help: 'the output bucket' },
+    {
+      flags: '--create-time-resource-tags <answer>',
+      help: 'open question: do create calls see their request tags as resource tags? (default: absent)',
+      choices: ['absent', 'fromRequestTags'],
+    },
+    { flags: '--format <format>', help: 'output format', choices: DIAGNOSE_FORMATS, defaultValue: 'text' },
+  ],
+  toOptions({ args, flags }): DiagnoseCommandOptions {
+    const snapshotFile = str(flags, 'snapshot');
+    const example = flags['example'] === true;
+    if (snapshotFile && example) throw new UsageError('give either --snapshot FILE or --example, not both', 'diagnose');
+    if (!snapshotFile && !example) throw new UsageError('name the account: --snapshot FILE (see nbjob-iam snapshot), or --example', 'diagnose');
+    if (!example && args.length === 0) throw new UsageError('name at least one file holding the error, or - for standard input', 'diagnose');
+    if (args.filter((a) => a === '-').length > 1) throw new UsageError('standard input (-) can be named only once', 'diagnose');
+    const userProfileName = str(flags, 'userProfile');
+    const spaceName = str(flags, 'space');
+    if (userProfileName && spaceName) throw new UsageError('give either --user-profile or --space, not both', 'diagnose');
+    return {
+      source: snapshotFile ? { kind: 'snapshot', file: snapshotFile } : { kind: 'example' },
+      inputs: [...args],
+      domainId: str(flags, 'domain'),
+      userProfileName,
+      spaceName,
+      studioRoleArn: str(flags, 'studioRole'),
+      jobRoleArn: str(flags, 'jobRole'),
+      variant: str(flags, 'variant') as DiagnoseCommandOptions['variant'],
+      outputKmsKeyArn: str(flags, 'outputKmsKey'),
+      volumeKmsKeyArn: str(flags, 'volumeKmsKey'),
+      inputBucket: str(flags, 'inputBucket'),
+      outputBucket: str(flags, 'outputBucket'),
+      createTimeResourceTags: str(flags, 'createTimeResourceTags') as DiagnoseCommandOptions['createTimeResourceTags'],
+      format: (str(flags, 'format') ?? 'text') as DiagnoseFormatName,
+    };
+  },
+  load: () => import('./commands/diagnose.js'),
+};
+
 /** Every command, in the order help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [check, generate, setup, snapshot, validate, simulate, explain] as unknown as readonly CommandSpec[];
+export const COMMANDS: readonly CommandSpec[] = [check, diagnose, generate, setup, snapshot, validate, simulate, explain] as unknown as readonly CommandSpec[];
 
 export function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === name);

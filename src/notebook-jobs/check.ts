@@ -253,6 +253,15 @@ function summarize(steps: readonly StepOutcome[]): CheckSummary {
   };
 }
 
+/**
+ * Decides one step exactly as `check` does (same scenario, same proven fix search), for a
+ * caller that has a single request in hand (`diagnose`: a request AWS denied).
+ */
+export function decideStep(snapshot: AccountSnapshot, setup: FlowSetup, step: FlowStep, options: CheckOptions): StepOutcome {
+  const flowOptions: FlowOptions = { ...DEFAULT_FLOW_OPTIONS, ...options.flowOptions };
+  return evaluateStep(snapshot, setup, step, options.evaluate, (s) => buildFlow(s, options.variant, flowOptions));
+}
+
 /** Runs the check for one setup. */
 export function checkSetup(snapshot: AccountSnapshot, setup: FlowSetup, notes: readonly string[], options: CheckOptions): CheckResult {
   const flowOptions: FlowOptions = { ...DEFAULT_FLOW_OPTIONS, ...options.flowOptions };

@@ -84,6 +84,29 @@ const RUNS: readonly Row[] = [
     { command: 'simulate', options: { paths: ['a/', 'b/'], format: 'json' } },
   ],
   [
+    'diagnose: files against a snapshot, a profile and JSON',
+    ['diagnose', '--snapshot', 'acct.json', 'a.txt', 'trail.json', '--user-profile', 'bob', '--format', 'json'],
+    {
+      command: 'diagnose',
+      options: {
+        source: { kind: 'snapshot', file: 'acct.json' },
+        inputs: ['a.txt', 'trail.json'],
+        domainId: undefined,
+        userProfileName: 'bob',
+        spaceName: undefined,
+        studioRoleArn: undefined,
+        jobRoleArn: undefined,
+        variant: undefined,
+        outputKmsKeyArn: undefined,
+        volumeKmsKeyArn: undefined,
+        inputBucket: undefined,
+        outputBucket: undefined,
+        createTimeResourceTags: undefined,
+        format: 'json',
+      },
+    },
+  ],
+  [
     'explain: a scenario file',
     ['explain', 's.json', '--format', 'json'],
     { command: 'explain', options: { mode: 'scenario', scenario: 's.json', format: 'json' } },
@@ -175,6 +198,10 @@ const USAGE_ERRORS: ReadonlyArray<readonly [name: string, argv: readonly string[
   ['check with both a snapshot and the example', ['check', '--snapshot', 'a.json', '--example'], /not both/, /Usage: nbjob-iam check/],
   ['check with a profile and a space', ['check', '--example', '--user-profile', 'a', '--space', 'b'], /not both/, /Usage: nbjob-iam check/],
   ['check with a bad variant', ['check', '--example', '--variant', 'weekly'], /'weekly' is invalid/, /Usage: nbjob-iam check/],
+  ['diagnose without an account', ['diagnose', 'a.txt'], /name the account/, /Usage: nbjob-iam diagnose/],
+  ['diagnose a snapshot without input', ['diagnose', '--snapshot', 'a.json'], /at least one file/, /Usage: nbjob-iam diagnose/],
+  ['diagnose with stdin twice', ['diagnose', '--example', '-', '-'], /only once/, /Usage: nbjob-iam diagnose/],
+  ['diagnose --format sarif', ['diagnose', '--example', '--format', 'sarif'], /'sarif' is invalid/, /Usage: nbjob-iam diagnose/],
   ['snapshot without --out', ['snapshot', '--from-cli', 'd'], /--out FILE/, /Usage: nbjob-iam snapshot/],
   ['generate without roles', ['generate', '--account', '1', '--region', 'r'], /missing --studio-role, --job-role/, /Usage: nbjob-iam generate/],
   ['setup with --plan and --apply', ['setup', '--plan', '--apply'], /not both/, /Usage: nbjob-iam setup/],
@@ -209,7 +236,7 @@ describe('parseArgv prints help and version', () => {
   it('--version prints the version given', () => {
     expect(parseArgv(['--version'], '1.2.3')).toEqual({ kind: 'print', text: '1.2.3\n' });
   });
-  it.each(['validate', 'simulate', 'explain'])('%s --help shows usage, every flag and examples within 80 columns', (command) => {
+  it.each(['validate', 'simulate', 'explain', 'diagnose'])('%s --help shows usage, every flag and examples within 80 columns', (command) => {
     const outcome = parseArgv([command, '--help'], '1.2.3');
     expect(outcome.kind).toBe('print');
     if (outcome.kind !== 'print') return;
@@ -222,6 +249,6 @@ describe('parseArgv prints help and version', () => {
     const outcome = parseArgv(['--help'], '1.2.3');
     expect(outcome.kind).toBe('print');
     if (outcome.kind !== 'print') return;
-    for (const c of ['check', 'generate', 'setup', 'snapshot', 'validate', 'simulate', 'explain']) expect(outcome.text).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
+    for (const c of ['check', 'diagnose', 'generate', 'setup', 'snapshot', 'validate', 'simulate', 'explain']) expect(outcome.text).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
   });
 });
