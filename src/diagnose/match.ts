@@ -12,7 +12,7 @@ import type { CheckResult, EngineDecidedBy, Evaluate, StepOutcome } from '../not
 import { buildFlow, DEFAULT_FLOW_OPTIONS } from '../notebook-jobs/flow.js';
 import type { FlowOptions, FlowSetup, FlowStep, Variant } from '../notebook-jobs/flow.js';
 import { fixResource } from '../notebook-jobs/fixes.js';
-import { rolePolicies } from '../notebook-jobs/scenarios.js';
+import { rolePolicies, stepScenario } from '../notebook-jobs/scenarios.js';
 import { findRole, resolveSetup } from '../notebook-jobs/setup.js';
 import type { Selection } from '../notebook-jobs/setup.js';
 import { operationAction } from './parse.js';
@@ -166,17 +166,25 @@ function selectionFor(d: Denial, caller: Caller, snapshot: AccountSnapshot, o: D
   return { selection: sel, notes };
 }
 
-/** Names the error gives to the job, pipeline and rule, so the flow's ARNs are the error's. */
-function namedSetup(setup: FlowSetup, d: Denial): FlowSetup {
-  const r = d.resource ?? '';
-  const job = /:training-job\/([^/\s]+)$/.exec(r)?.[1];
-  const pipeline = /:pipeline\/([^/\s]+)$/.exec(r)?.[1];
-  const rule = /:rule\/([^/\s]+)$/.exec(r)?.[1];
-  return {
-    ...setup,
-    ...(job ? { jobName: job } : {}),
-    ...(pipeline ?? rule ? { definitionId: (pipeline ?? rule) as string } : {}),
-  };
+/**
+ * The service an operation passes a role to: iam:PassRole is checked on the call that takes
+ * the role ARN ("Granting a user permissions to pass a role to an AWS service"), so the
+ * operation tells the iam:PassedToService of the step.
+ */
+const PASSED_TO_BY_OPERATION: Readonly<Record<string, string>> = {
+  PutTargets: 'events.amazonaws.com',
+  PutRule: 'events.amazonaws.com',
+  CreatePipeline: 'sagemaker.amazonaws.com',
+  UpdatePipeline: 'sagemaker.amazonaws.com',
+  CreateTrainingJob: 'sagemaker.amazonaws.com',
+};
+
+/** Among steps that fit, those whose passed-to service agrees with the operation AWS names. */
+function byOperation(steps: FlowStep[], d: Denial): FlowStep[] {
+  const service = d.operation ? PASSED_TO_BY_OPERATION[d.operation] : undefined;
+  if (!service || steps.length < 2) return steps;
+  const kept = steps.filter((s) => s.action !== 'iam:PassRole' || s.context['iam:PassedToService'] === service);
+  return kept.length ? kept : steps;
 }
 
 function actionFits(step: FlowStep, d: Denial): boolean {
@@ -352,6 +360,9 @@ function compare(d: Denial, outcome: StepOutcome, deciding: DecidingStatement | 
     if (d.layer && ourLayer && d.layer !== ourLayer) {
       disagreements.push(`AWS names ${layerName(d.layer)}; the snapshot decides it in ${layerName(ourLayer)} (${outcome.decidedBy?.policy ?? ''})`);
     }
+    if (d.statementIds?.length && deciding?.sid !== undefined && !d.statementIds.includes(deciding.sid)) {
+      disagreements.push(`AWS's decoded message names statement ${d.statementIds.join(', ')}; the snapshot's deciding statement is ${deciding.sid}`);
+    }
     if (d.policyArn && deciding?.policyArn && policyKey(d.policyArn) !== policyKey(deciding.policyArn)) {
       disagreements.push(`AWS names policy ${d.policyArn}; the snapshot's deciding policy is ${deciding.policyArn}`);
     } else if (d.policyArn && d.layer && ourLayer === d.layer && !deciding?.policyArn) {
@@ -467,6 +478,16 @@ export function diagnose(snapshot: AccountSnapshot, denials: readonly Denial[], 
     }
     return r;
   };
+  const flows = new Map<string, FlowStep[]>();
+  const flowFor = (setup: FlowSetup, variant: Variant): FlowStep[] => {
+    const key = `${variant}\u0000${JSON.stringify(setup)}`;
+    let f = flows.get(key);
+    if (!f) {
+      f = buildFlow(setup, variant, flowOptions);
+      flows.set(key, f);
+    }
+    return f;
+  };
   // One decision per distinct request: a trail repeats the same denial at every run.
   const decided = new Map<string, { outcome: StepOutcome; deciding?: DecidingStatement; extra: string[] }>();
   const decideOnce = (setup: FlowSetup, variant: Variant, step: FlowStep, resource: string | undefined): { outcome: StepOutcome; deciding?: DecidingStatement; extra: string[] } => {
@@ -478,8 +499,12 @@ export function diagnose(snapshot: AccountSnapshot, denials: readonly Denial[], 
     let outcome = result.steps.find((s) => s.step.id === step.id && s.step.action === step.action) ?? decideStep(snapshot, setup, step, options);
     const extra: string[] = [];
     if (resource?.startsWith('arn:') && step.resource !== '*' && step.resource !== resource) {
-      // The flow names a representative object; decide the object AWS names too.
-      const actual = decideStep(snapshot, setup, { ...step, resource }, options);
+      // The flow names a representative object; decide the object AWS names too. The
+      // scenario is check's (stepScenario); the fix search runs only if the decision differs.
+      const other = { ...step, resource };
+      const quick = stepScenario(snapshot, setup, other);
+      const same = !quick.missing.length && outcome.decision !== 'Undecided' && o.evaluate(quick.scenario).decision === outcome.decision && !outcome.allowWhen;
+      const actual = same ? outcome : decideStep(snapshot, setup, other, options);
       if (actual.decision !== outcome.decision) {
         extra.push(`decided on ${resource} as AWS names it (${actual.decision}); check decides the flow's request on ${step.resource} (${outcome.decision})`);
         outcome = actual;
@@ -506,11 +531,17 @@ export function diagnose(snapshot: AccountSnapshot, denials: readonly Denial[], 
       unmatched.push({ input: d.input, reason: resolved.message, text: d.text, denial: d });
       continue;
     }
-    const setup = namedSetup(resolved.setup, d);
+    // The flow's job, pipeline and rule names are placeholders: the step is found by the
+    // pattern its fix grants (training-job/*), and decided again on the name AWS gives.
+    // Keeping the setup unchanged lets every run of a trail share one check.
+    const setup = resolved.setup;
     const order = [o.variant, ...VARIANTS.filter((v) => v !== o.variant)];
     let found: { variant: Variant; steps: FlowStep[] } | undefined;
     for (const variant of order) {
-      const steps = buildFlow(setup, variant, flowOptions).filter((s) => actionFits(s, d) && callerFits(s, setup, caller) && resourceFits(s, d.resource));
+      const steps = byOperation(
+        flowFor(setup, variant).filter((s) => actionFits(s, d) && callerFits(s, setup, caller) && resourceFits(s, d.resource)),
+        d,
+      );
       if (steps.length) {
         found = { variant, steps };
         break;

@@ -57,6 +57,8 @@ export interface Denial {
   readonly operation?: string;
   /** Context keys and values the request carried (decoded authorization messages). */
   readonly context?: Readonly<Record<string, readonly string[]>>;
+  /** Sids of the statements a decoded authorization message says matched. */
+  readonly statementIds?: readonly string[];
   /** The message carries an encoded authorization failure message (decode it for the context). */
   readonly encoded?: boolean;
   /** When it happened (CloudTrail). */
@@ -335,6 +337,8 @@ function fromDecoded(input: string, doc: Record<string, Json>, raw: string): Den
     }
   }
   const explicit = doc['explicitDeny'] === true;
+  const matched = obj(doc['matchedStatements'])?.['items'];
+  const statementIds = Array.isArray(matched) ? matched.map((m) => str(obj(m)?.['statementId'])).filter((x): x is string => !!x) : [];
   return {
     input,
     source: 'decoded-authorization',
@@ -344,6 +348,7 @@ function fromDecoded(input: string, doc: Record<string, Json>, raw: string): Den
     ...(str(context['resource']) ? { resource: str(context['resource']) } : {}),
     kind: explicit ? 'explicit' : 'implicit',
     ...(Object.keys(conditions).length ? { context: conditions } : {}),
+    ...(statementIds.length ? { statementIds } : {}),
   };
 }
 
@@ -363,7 +368,18 @@ function fromCloudTrail(input: string, ev: Record<string, Json>): Denial | 'skip
   const firstResource = Array.isArray(resources) ? str(obj(resources[0])?.['ARN']) : undefined;
   const req = obj(ev['requestParameters']);
   const s3 = str(req?.['bucketName']) ? `arn:aws:s3:::${str(req?.['bucketName'])}${str(req?.['key']) ? `/${str(req?.['key'])}` : ''}` : undefined;
-  const resource = parsed?.resource ?? firstResource ?? s3;
+  // Names in the request parameters, as ARNs (CloudTrail's own region and account).
+  const region = str(ev['awsRegion']);
+  const account = str(ev['recipientAccountId']);
+  const named = (type: string, name: string | undefined, lower = false): string | undefined =>
+    name && region && account ? `arn:aws:${service}:${region}:${account}:${type}/${lower ? name.toLowerCase() : name}` : undefined;
+  const fromParameters =
+    (str(req?.['roleArn'])?.startsWith('arn:') ? str(req?.['roleArn']) : undefined) ??
+    (str(req?.['keyId'])?.startsWith('arn:') ? str(req?.['keyId']) : undefined) ??
+    (service === 'sagemaker' ? (named('training-job', str(req?.['trainingJobName']), true) ?? named('pipeline', str(req?.['pipelineName']), true)) : undefined) ??
+    (service === 'events' && /Rule$/.test(eventName) ? named('rule', str(req?.['name'])) : undefined) ??
+    (service === 'events' && /Targets$/.test(eventName) ? named('rule', str(req?.['rule'])) : undefined);
+  const resource = parsed?.resource ?? firstResource ?? s3 ?? fromParameters;
   const action = parsed?.action ?? (service && eventName ? operationAction(service, eventName) : undefined);
   const time = str(ev['eventTime']);
   return {

@@ -165,6 +165,12 @@ function stepLabel(m: Match): string {
   return m.inFlow ? `${s.number} ${s.title} [${s.id}]` : `outside the notebook-job flow: ${s.action}`;
 }
 
+/** The resource as AWS named it, else the flow's. */
+function requestResource(m: Match): string {
+  const r = m.denial.resource;
+  return r?.startsWith('arn:') ? r : m.outcome.step.resource;
+}
+
 /** Who calls, as people name it. */
 export function callerText(m: Match): string {
   const c = m.outcome.step.caller;
@@ -242,7 +248,7 @@ export function renderDiagnoseText(r: Diagnosis, options: DiagnoseTextOptions): 
     row('input', inputs.length > 3 ? `${inputs.slice(0, 3).join(', ')} and ${inputs.length - 3} more` : inputs.join(', '));
     row('AWS said', awsSaid(m.denial));
     row('message', shown(m.denial.text, 200));
-    row('request', `${callerText(m)} calls ${o.step.action} on ${o.step.resource}`);
+    row('request', `${callerText(m)} calls ${o.step.action} on ${requestResource(m)}`);
     row('snapshot', `${o.decision}${o.allowWhen ? ` when ${o.allowWhen}` : ''}: ${verdictLabel(m)}`);
     const by = m.deciding;
     if (by) {
@@ -291,7 +297,7 @@ export function renderDiagnoseMarkdown(r: Diagnosis, options: DiagnoseTextOption
     const inputs = [...new Set(g.matches.map((x) => x.denial.input))];
     out.push(`- **Inputs:** ${inputs.map(mdCode).join(', ')}`);
     out.push(`- **AWS said:** ${mdText(awsSaid(m.denial))}`);
-    out.push(`- **Request:** ${mdText(callerText(m))} calls ${mdCode(o.step.action)} on ${mdCode(o.step.resource)}`);
+    out.push(`- **Request:** ${mdText(callerText(m))} calls ${mdCode(o.step.action)} on ${mdCode(requestResource(m))}`);
     out.push(`- **Snapshot:** ${o.decision}: ${mdText(verdictLabel(m))}`);
     if (m.deciding) out.push(`- **Decided by:** ${mdCode(decidedByText(o) ?? m.deciding.policy)}${m.deciding.line !== undefined ? ` (${mdCode(`${options.snapshot}:${m.deciding.line}`)})` : ''}`);
     for (const n of m.notes) out.push(`- **Note:** ${mdText(n)}`);

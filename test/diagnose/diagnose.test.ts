@@ -158,6 +158,64 @@ describe('disagreements are flagged, never hidden', () => {
   });
 });
 
+describe('the operation and the decoded statements narrow and check the match', () => {
+  const passRole = (operation: string) =>
+    `An error occurred (AccessDeniedException) when calling the ${operation} operation: User: ${STUDIO} is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111122223333:role/NotebookJobRole because no identity-based policy allows the iam:PassRole action`;
+  it('iam:PassRole from PutTargets is the pass to EventBridge (#24), which the snapshot denies', () => {
+    const d = run({ 'e.txt': passRole('PutTargets') });
+    expect(d.matches.map((m) => m.outcome.step.id)).toEqual(['schedule.pass-job-role-events']);
+    expect(d.matches[0]?.agrees).toBe(true);
+    expect(d.matches[0]?.outcome.fix).toEqual(checkStep('schedule.pass-job-role-events')?.fix);
+  });
+  it('iam:PassRole from CreatePipeline is the pass to SageMaker (#19), which the snapshot allows: a disagreement', () => {
+    const d = run({ 'e.txt': passRole('CreatePipeline') });
+    expect(d.matches.map((m) => m.outcome.step.id)).toEqual(['schedule.pass-job-role-sagemaker']);
+    expect(d.matches[0]?.agrees).toBe(false);
+  });
+  it("a decoded message naming another statement than the snapshot's deciding one", () => {
+    const decoded = {
+      allowed: false,
+      explicitDeny: true,
+      matchedStatements: { items: [{ statementId: 'DenyGpuInstances', effect: 'DENY' }] },
+      failures: { items: [] },
+      context: { principal: { arn: JOB }, action: 'sagemaker:CreateTrainingJob', resource: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/nightly-3', conditions: { items: [] } },
+    };
+    const m = run({ 'd.json': JSON.stringify(decoded) }).matches[0]!;
+    expect(m.outcome.decidedBy?.sid).toBe('DenyUntaggedTraining');
+    expect(m.agrees).toBe(false);
+    expect(m.disagreements).toContain("AWS's decoded message names statement DenyGpuInstances; the snapshot's deciding statement is DenyUntaggedTraining");
+  });
+  it('a CloudTrail event without an error message: the rule ARN from its request parameters', () => {
+    const ev = { eventSource: 'events.amazonaws.com', eventName: 'PutRule', awsRegion: 'us-east-1', recipientAccountId: '111122223333', userIdentity: { type: 'AssumedRole', arn: STUDIO }, errorCode: 'AccessDeniedException', requestParameters: { name: 'nightly-report-notebook-5e6f7a8b' } };
+    const d = run({ 'ev.json': JSON.stringify(ev) });
+    expect(d.matches.map((m) => m.outcome.step.id)).toEqual(['schedule.put-rule']);
+    expect(d.matches[0]?.denial.resource).toBe(RULE);
+  });
+});
+
+describe('the object AWS names, not the flow\'s representative one, is decided', () => {
+  it('a bucket policy denying a prefix: the flow\'s input object passes, the object AWS names does not', () => {
+    const bucket = 'sagemaker-automated-execution-111122223333-us-east-1';
+    const withPolicy: AccountSnapshot = {
+      ...example,
+      s3Buckets: example.s3Buckets.map((b) => ({
+        ...b,
+        policy: { Version: '2012-10-17', Statement: [{ Sid: 'NoArchive', Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/archive/*` }] },
+      })),
+    };
+    const d = run(
+      { 'e.txt': `User: ${JOB} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${bucket}/archive/old.ipynb" with an explicit deny in a resource-based policy` },
+      withPolicy,
+    );
+    const m = d.matches.find((x) => x.outcome.step.id === 'run.get-input')!;
+    expect(m.outcome.decision).toBe('ExplicitDeny');
+    expect(m.outcome.decidedBy?.sid).toBe('NoArchive');
+    expect(m.agrees).toBe(true);
+    expect(m.notes.join('\n')).toMatch(/decided on arn:aws:s3:::.*\/archive\/old.ipynb as AWS names it \(ExplicitDeny\); check decides the flow's request on .* \(Allow\)/);
+    expect(m.deciding?.pointer).toBe('/s3Buckets/0/policy/Statement/0');
+  });
+});
+
 describe('what the flow does not make, and what cannot be matched', () => {
   it('a request outside the flow is decided as explain would, with a proven fix', () => {
     const d = run({ 'e.txt': `User: ${STUDIO} is not authorized to perform: sagemaker:CreateEndpoint on resource: arn:aws:sagemaker:us-east-1:111122223333:endpoint/e1 because no identity-based policy allows the sagemaker:CreateEndpoint action` });
