@@ -1,0 +1,64 @@
+/**
+ * How the hostile-input fuzz tests run: case counts, seed, time limit, and the summary
+ * line each prints under `npm run fuzz`.
+ *
+ * `npm test` runs a small fixed-seed sample (about 3,000 cases over all readers).
+ * `npm run fuzz` sets FUZZ_RUNS (200,000) and each target runs FUZZ_RUNS × its weight, with a
+ * fresh random seed (printed; FUZZ_SEED replays it): over 10⁶ cases in all (docs/fuzzing.md).
+ */
+import fc from 'fast-check';
+import { expect } from 'vitest';
+import { fuzzSeed } from '../properties/generators.js';
+import type { GuardStats } from './guard.js';
+
+const raw = Number(process.env.FUZZ_RUNS);
+export const SCALE = process.env.FUZZ_RUNS !== undefined && Number.isInteger(raw) && raw > 0 ? raw : undefined;
+
+/** Cases for one target: `sample` under npm test, FUZZ_RUNS × `weight` under `npm run fuzz`. */
+export function cases(sample: number, weight: number): number {
+  return SCALE === undefined ? sample : Math.max(sample, Math.round(SCALE * weight));
+}
+
+export const SEED = fuzzSeed();
+/** No vitest time limit under `npm run fuzz` (each case has its own, test/fuzz/guard.ts). */
+export const TIMEOUT = SCALE === undefined ? 180_000 : 0;
+
+function preview(t: unknown): string {
+  const c = (Array.isArray(t) ? t[0] : t) as { bytes?: Buffer; c?: { bytes?: Buffer } } | undefined;
+  const bytes = c?.bytes ?? c?.c?.bytes;
+  return bytes ? JSON.stringify(bytes.subarray(0, 600).toString('utf8')) : '';
+}
+
+/** Runs `check` on `numRuns` cases; a failure names the seed and path that replay it. */
+export function run<T>(arb: fc.Arbitrary<T>, numRuns: number, check: (t: T) => void): number {
+  const details = fc.check(
+    fc.property(arb, (t) => check(t)),
+    { numRuns, seed: SEED, endOnFailure: true },
+  );
+  if (details.failed) {
+    expect.fail(`seed ${details.seed}, path ${details.counterexamplePath}: ${String(details.errorInstance)}\ncase (first 600 bytes): ${preview(details.counterexample?.[0])}`);
+  }
+  expect(details.numRuns).toBe(numRuns);
+  return details.seed;
+}
+
+export async function runAsync<T>(arb: fc.Arbitrary<T>, numRuns: number, check: (t: T) => Promise<void>): Promise<number> {
+  const details = await fc.check(
+    fc.asyncProperty(arb, (t) => check(t)),
+    { numRuns, seed: SEED, endOnFailure: true },
+  );
+  if (details.failed) {
+    expect.fail(`seed ${details.seed}, path ${details.counterexamplePath}: ${String(details.errorInstance)}\ncase (first 600 bytes): ${preview(details.counterexample?.[0])}`);
+  }
+  expect(details.numRuns).toBe(numRuns);
+  return details.seed;
+}
+
+/** One summary line per target under `npm run fuzz` (docs/fuzzing.md quotes them). */
+export function summary(name: string, s: GuardStats, ms: number, seed: number): void {
+  if (SCALE === undefined) return;
+  console.log(
+    `${name}: ${s.cases} cases in ${(ms / 1000).toFixed(1)} s, slowest case ${Math.round(s.maxMs)} ms (${s.maxMsBytes} bytes), ` +
+      `max RSS ${Math.round(s.maxRss / 2 ** 20)} MB, seed ${seed}, outcomes ${JSON.stringify(s.outcomes)}`,
+  );
+}
