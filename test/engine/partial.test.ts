@@ -44,10 +44,15 @@ describe('partial evaluation ("Policy evaluation logic" with unknown context key
   });
 
   it('the concrete decision is the partial one made concrete (random policies, every value)', () => {
+    // Integer LCG (Math.imul): the double `seed * 1103515245` lost its low bits past 2^53.
     let seed = 11;
     const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 16) % n;
+    };
+    const reached: Record<string, number> = {};
+    const count = (k: string): void => {
+      reached[k] = (reached[k] ?? 0) + 1;
     };
     const vals = ['a', 'b', 'c'];
     const ops = ['StringEquals', 'StringNotEquals', 'StringEqualsIfExists', 'StringNotEqualsIfExists'];
@@ -56,11 +61,16 @@ describe('partial evaluation ("Policy evaluation logic" with unknown context key
         const op = ops[rnd(ops.length)] as string;
         const values = vals.filter(() => rnd(2) === 0);
         const st = { Effect: rnd(3) === 0 ? 'Deny' : 'Allow', Action: '*', Resource: '*' } as Record<string, unknown>;
-        if (values.length && rnd(4) !== 0) st.Condition = { [op]: { k: values } };
+        if (values.length && rnd(4) !== 0) {
+          st.Condition = { [op]: { k: values } };
+          count(op);
+        }
+        count(st.Effect as string);
         return st;
       });
       const pol = policy(doc(...statements));
       const partial = authorize({ principal: SESSION, action: 's3:GetObject', resource: '*', unknownContextKeys: ['k'] }, { identity: [pol] }, { trace: false });
+      count(partial.residual ? 'residual' : `decided ${partial.decision}`);
       for (const v of [...vals, undefined]) {
         const concrete = authorize({ principal: SESSION, action: 's3:GetObject', resource: '*', ...(v ? { context: { k: v } } : {}) }, { identity: [pol] }, { trace: false });
         const clause = (c: ResidualClause): boolean => {
@@ -74,5 +84,17 @@ describe('partial evaluation ("Policy evaluation logic" with unknown context key
         expect(concrete.decision === 'ExplicitDeny', JSON.stringify({ statements, v })).toBe(denyWhen);
       }
     }
+    // The generator reaches every operator, both effects, residuals and each concrete decision.
+    expect(reached).toEqual({
+      Allow: 339,
+      Deny: 179,
+      StringEquals: 93,
+      StringEqualsIfExists: 93,
+      StringNotEquals: 89,
+      StringNotEqualsIfExists: 78,
+      'decided Allow': 44,
+      'decided ExplicitDeny': 52,
+      residual: 104,
+    });
   });
 });

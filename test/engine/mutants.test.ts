@@ -1,0 +1,105 @@
+/**
+ * Behaviours that mutation testing (docs/mutation.md) showed no test pinned down: each test
+ * here fails on a named mutant of the engine. They state what AWS documents, not how the
+ * engine is written, so they hold whatever caching or structure the engine uses.
+ */
+import { describe, expect, it } from 'vitest';
+import { authorize } from '../../src/engine/authorize.js';
+import type { EvaluationOptions } from '../../src/engine/types.js';
+import { compileWildcard, wildcardMatch } from '../../src/engine/wildcard.js';
+import { A, ALICE, allow, decision, deny, doc, policy, run, SESSION } from './helpers.js';
+
+const opts = (o: Partial<EvaluationOptions>): { trace: false } & Partial<EvaluationOptions> => ({ trace: false, ...o });
+
+describe('wildcard search ("IAM JSON policy elements: Resource", "Condition operators: StringLike")', () => {
+  it('a middle segment with `?` is retried at the next occurrence of its anchor, overlapping the first', () => {
+    // `a?b` first fits at index 0 (a, a, x: no), then at index 1 (a, x, b: yes).
+    expect(wildcardMatch('*a?b*', 'aaxb')).toBe(true);
+    // The anchor `aa` of `aa?b` occurs at 0 and, overlapping, at 1: the match is at 1.
+    expect(wildcardMatch('*aa?b*', 'aaaxb')).toBe(true);
+    expect(wildcardMatch('x*a?b*y', 'xaaxby')).toBe(true);
+    expect(wildcardMatch('*ab?d*', 'abababxd')).toBe(true);
+    expect(compileWildcard('*ab?d*').test('abababxe')).toBe(false);
+  });
+});
+
+describe('A18 all-digit dates, decided per call (docs/decisions/a18-all-digit-dates.md)', () => {
+  // 1800000000 is 2027-01-15 as epoch seconds and 1970-01-21 as epoch milliseconds.
+  const policyDigits = [doc(allow('s3:GetObject', '*', { Condition: { DateLessThan: { 'aws:CurrentTime': '1800000000' } } }))];
+  const contextDigits = [doc(allow('s3:GetObject', '*', { Condition: { DateGreaterThan: { 'aws:CurrentTime': '2026-06-01T00:00:00Z' } } }))];
+  const at = (t: string): { action: string; resource: string; context: Record<string, string> } => ({
+    action: 's3:GetObject',
+    resource: 'arn:aws:s3:::b/k',
+    context: { 'aws:CurrentTime': t },
+  });
+
+  it('the same all-digit policy value alternates with the option, call after call', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(decision(at('2026-06-01T00:00:00Z'), { identity: policyDigits }, { allDigitDates: 'epochSeconds' })).toBe('Allow');
+      expect(decision(at('2026-06-01T00:00:00Z'), { identity: policyDigits }, { allDigitDates: 'epochMilliseconds' })).toBe('ImplicitDeny');
+    }
+  });
+
+  it('the same all-digit context value alternates with the option, call after call', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(decision(at('1800000000'), { identity: contextDigits }, { allDigitDates: 'epochSeconds' })).toBe('Allow');
+      expect(decision(at('1800000000'), { identity: contextDigits }, { allDigitDates: 'epochMilliseconds' })).toBe('ImplicitDeny');
+    }
+  });
+});
+
+describe('A10 case of the ARN resource part, decided per call (docs/decisions/a10-resource-arn-case.md)', () => {
+  it('one compiled policy with a Resource variable follows the option of each call', () => {
+    // The same Policy object (compiled once, reused) under both options, alternately.
+    const p = policy(doc(allow('s3:GetObject', 'arn:aws:s3:::b/${aws:username}/*')));
+    const req = { principal: ALICE, action: 's3:GetObject', resource: 'arn:aws:s3:::b/ALICE/x' };
+    for (let i = 0; i < 2; i++) {
+      expect(authorize(req, { identity: [p] }, opts({ resourceArnCaseSensitive: true })).decision).toBe('ImplicitDeny');
+      expect(authorize(req, { identity: [p] }, opts({ resourceArnCaseSensitive: false })).decision).toBe('Allow');
+    }
+    expect(authorize({ ...req, resource: 'arn:aws:s3:::b/alice/x' }, { identity: [p] }, opts({ resourceArnCaseSensitive: true })).decision).toBe('Allow');
+  });
+
+  it('ArnLike with a policy variable compares the resource part as the option says', () => {
+    const p = policy(doc(allow('sqs:SendMessage', '*', { Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:*:*:${aws:username}-topic' } } })));
+    const req = (src: string): Parameters<typeof authorize>[0] => ({
+      principal: ALICE,
+      action: 'sqs:SendMessage',
+      resource: `arn:aws:sqs:us-east-1:${A}:q`,
+      context: { 'aws:SourceArn': src },
+    });
+    const upper = req(`arn:aws:sns:us-east-1:${A}:ALICE-topic`);
+    expect(authorize(upper, { identity: [p] }, opts({ resourceArnCaseSensitive: true })).decision).toBe('ImplicitDeny');
+    expect(authorize(upper, { identity: [p] }, opts({ resourceArnCaseSensitive: false })).decision).toBe('Allow');
+    // The partition, service, region and account parts are case-insensitive either way.
+    const mixed = req(`arn:AWS:SNS:US-EAST-1:${A}:alice-topic`);
+    expect(authorize(mixed, { identity: [p] }, opts({ resourceArnCaseSensitive: true })).decision).toBe('Allow');
+  });
+});
+
+describe('partial evaluation: a variable on an unknown key is unknown, never a miss ("Policy evaluation logic")', () => {
+  const req = { principal: SESSION, action: 's3:ListBucket', resource: 'arn:aws:s3:::b', context: { 's3:prefix': 'blue' }, unknownContextKeys: ['aws:PrincipalTag/team'] };
+
+  it.each(['StringEquals', 'StringLike', 'StringEqualsIgnoreCase'])('%s against ${aws:PrincipalTag/team} leaves a residual', (op) => {
+    const r = run(req, { identity: [doc(allow('s3:ListBucket', '*', { Condition: { [op]: { 's3:prefix': '${aws:PrincipalTag/team}' } } }))] });
+    expect(r.decision).toBe('ImplicitDeny');
+    expect(r.residual?.allowWhen).toBeDefined();
+    expect(r.residual?.text).toMatch(/^Allow when /);
+  });
+
+  it('ArnLike against a variable on an unknown key leaves a residual', () => {
+    const r = run(
+      { ...req, context: { 'aws:SourceArn': `arn:aws:sns:us-east-1:${A}:blue` } },
+      { identity: [doc(allow('s3:ListBucket', '*', { Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:*:*:${aws:PrincipalTag/team}' } } }))] },
+    );
+    expect(r.residual?.allowWhen).toBeDefined();
+  });
+
+  it('a Deny whose negated condition names an unknown variable is not read as "does not apply" (no confident Allow)', () => {
+    const r = run(req, {
+      identity: [doc(allow('s3:ListBucket'), deny('s3:ListBucket', '*', { Condition: { StringNotEquals: { 's3:prefix': '${aws:PrincipalTag/team}' } } }))],
+    });
+    expect(r.decision).not.toBe('Allow');
+    expect(r.residual?.explicitDenyWhen).toBeDefined();
+  });
+});
