@@ -14,7 +14,8 @@ const OUTSIDE = /(?:\.\.\/|\/work\/|\b)shared\/(?:spec|design|reference|hooks)\b
 
 function* files(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
-    if (SKIP.has(name)) continue;
+    // Stryker's sandboxes (.stryker-tmp-<group>) are copies of the repository.
+    if (SKIP.has(name) || name.startsWith('.stryker-tmp')) continue;
     const path = join(dir, name);
     const st = statSync(path);
     if (st.isDirectory()) yield* files(path);
