@@ -26,7 +26,9 @@ export default {
   timeoutFactor: 1.5,
   // A static mutant (module-level constant) needs every test rerun; they are few and listed as ignored.
   ignoreStatic: true,
-  reporters: ['clear-text', 'progress-append-only', 'json', 'html'],
+  // event-recorder writes each mutant's result as it is known (a long run can be read before it ends).
+  reporters: ['clear-text', 'progress-append-only', 'json', 'html', 'event-recorder'],
+  eventReporter: { baseDir: `reports/mutation/${group}-events` },
   jsonReporter: { fileName: `reports/mutation/${group}.json` },
   htmlReporter: { fileName: `reports/mutation/${group}.html` },
   thresholds: { high: 90, low: 80, break: null },

@@ -16,6 +16,6 @@ export default defineConfig({
     ],
     testTimeout: 60_000,
     pool: 'threads',
-    env: { FUZZ_RUNS: '300', FUZZ_SEED: '20261128' },
+    env: { FUZZ_RUNS: '100', FUZZ_SEED: '20261128' },
   },
 });
