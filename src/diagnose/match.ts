@@ -294,6 +294,30 @@ function policyKey(arn: string): string {
   return (arn.split('/').pop() ?? arn).toLowerCase();
 }
 
+/** The policy AWS names, found in the snapshot by its ARN. */
+function findNamedPolicy(snapshot: AccountSnapshot, arn: string): { name: string; document: PolicyJson } | undefined {
+  const key = policyKey(arn);
+  for (const level of snapshot.organization?.path ?? []) {
+    for (const p of [...level.scps, ...level.rcps]) if (p.arn && policyKey(p.arn) === key) return p;
+  }
+  for (const r of snapshot.roles) {
+    for (const p of [...r.attachedPolicies, ...(r.permissionsBoundary ? [r.permissionsBoundary] : [])]) if (p.arn && policyKey(p.arn) === key) return p;
+  }
+  return undefined;
+}
+
+/** Condition keys a policy's statements of one effect test. */
+function conditionKeys(doc: PolicyJson, effect: 'Allow' | 'Deny'): string[] {
+  const raw = doc['Statement'];
+  const statements = (Array.isArray(raw) ? raw : [raw]) as Array<{ Effect?: unknown; Condition?: Record<string, Record<string, unknown>> } | undefined>;
+  const keys = new Set<string>();
+  for (const st of statements) {
+    if (st?.Effect !== effect) continue;
+    for (const block of Object.values(st.Condition ?? {})) for (const k of Object.keys(block ?? {})) keys.add(k);
+  }
+  return [...keys];
+}
+
 function layerRead(layer: NamedLayer, snapshot: AccountSnapshot, setup: FlowSetup, step: FlowStep, roleArn: string | undefined): string | undefined {
   const org = snapshot.organization;
   const role = roleArn ? findRole(snapshot, roleArn) : undefined;
@@ -371,6 +395,21 @@ function compare(d: Denial, outcome: StepOutcome, deciding: DecidingStatement | 
   }
   if (disagreements.length === 0) return { agrees: true, disagreements, causes, notes };
   // Why the snapshot and AWS may differ, most specific first.
+  const namedPolicy = d.policyArn ? findNamedPolicy(snapshot, d.policyArn) : undefined;
+  if (namedPolicy) {
+    const keys = conditionKeys(namedPolicy.document, d.kind === 'implicit' ? 'Allow' : 'Deny');
+    const values = keys.map((k) => {
+      const v = Object.entries(step.context).find(([x]) => x.toLowerCase() === k.toLowerCase())?.[1];
+      return `${k} = ${v === undefined ? '(absent)' : typeof v === 'string' ? v : `[${v.join(', ')}]`}`;
+    });
+    causes.push(
+      keys.length
+        ? `the policy AWS names is ${namedPolicy.name} in the snapshot; its ${d.kind === 'implicit' ? 'Allow' : 'Deny'} statements test ${keys.join(', ')}, and the flow assumed ${values.join('; ')}: the real request may have carried other values`
+        : `the policy AWS names is ${namedPolicy.name} in the snapshot, and it does not deny this request there: it has changed since the snapshot`,
+    );
+  } else if (d.policyArn) {
+    causes.push(`the policy AWS names (${d.policyArn}) is not in the snapshot: it was attached after the snapshot was taken, or it was not read`);
+  }
   if (d.layer) {
     const unread = layerRead(d.layer, snapshot, setup, step, roleArn);
     if (unread) causes.push(`layer not read: ${unread}`);

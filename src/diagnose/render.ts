@@ -8,33 +8,13 @@ import { describeTarget } from '../notebook-jobs/fixes.js';
 import { decidedByText, OWNER_LABEL } from '../report/check/model.js';
 import { mdCode, mdFence, mdText } from '../report/check/markdown.js';
 import { terminalSafe } from '../report/check/text.js';
-import { painter, plural } from '../report/text-util.js';
+import { painter, plural, wrap } from '../report/text-util.js';
 import type { Diagnosis, Match, UnmatchedDenial } from './match.js';
 import { layerName } from './match.js';
 import type { Denial } from './parse.js';
 
 export const DIAGNOSE_JSON_VERSION = 1;
 
-/**
- * Wraps at spaces only: an ARN is never cut, so it can be copied from the terminal (a line
- * holding one long ARN may be wider than `width`).
- */
-function wrap(text: string, width: number, indent: string, firstIndent: string): string[] {
-  const lines: string[] = [];
-  let line = firstIndent;
-  let has = false;
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    if (has && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = indent;
-      has = false;
-    }
-    line += (has ? ' ' : '') + word;
-    has = true;
-  }
-  lines.push(line);
-  return lines;
-}
 
 interface FixJson {
   readonly target: Fix['target'];

@@ -105,6 +105,30 @@ describe('disagreements are flagged, never hidden', () => {
     expect(m.outcome.fix).toEqual(checkStep('schedule.put-rule')?.fix);
   });
 
+  it('AWS names another SCP than the snapshot decides with: the named policy and the keys it tests', () => {
+    const ARN = (id: string) => `arn:aws:organizations::999988887777:policy/o-example/service_control_policy/${id}`;
+    const withArns: AccountSnapshot = {
+      ...example,
+      organization: {
+        ...example.organization!,
+        path: example.organization!.path.map((l) => ({ ...l, scps: l.scps.map((p, i) => ({ ...p, arn: p.arn ?? ARN(`p-${l.id}-${i}`) })) })),
+      },
+    };
+    const ou = withArns.organization!.path[1]!;
+    const region = ou.scps.find((p) => p.name === 'DenyOutsideApprovedRegions')!;
+    const d = run(
+      { 'e.txt': `User: ${JOB} is not authorized to perform: sagemaker:CreateTrainingJob on resource: arn:aws:sagemaker:us-east-1:111122223333:training-job/nightly-9 with an explicit deny in a service control policy: ${region.arn}` },
+      withArns,
+    );
+    const m = d.matches[0]!;
+    expect(m.outcome.decidedBy?.sid).toBe('DenyUntaggedTraining');
+    expect(m.agrees).toBe(false);
+    expect(m.disagreements).toContain(`AWS names policy ${region.arn}; the snapshot's deciding policy is ${ou.scps.find((p) => p.name === 'RequireCostCenterOnTraining')!.arn}`);
+    expect(m.causes[0]).toMatch(/the policy AWS names is DenyOutsideApprovedRegions in the snapshot; its Deny statements test aws:RequestedRegion, and the flow assumed aws:RequestedRegion = us-east-1/);
+    const same = run({ 'e.txt': `User: ${JOB} is not authorized to perform: sagemaker:CreateTrainingJob on resource: arn:aws:sagemaker:us-east-1:111122223333:training-job/nightly-9 with an explicit deny in a service control policy: ${ou.scps.find((p) => p.name === 'RequireCostCenterOnTraining')!.arn}` }, withArns);
+    expect(same.matches[0]?.agrees).toBe(true);
+  });
+
   it('AWS denied a request the snapshot allows', () => {
     const d = run({
       'e.txt': `User: ${STUDIO} is not authorized to perform: sagemaker:CreatePipeline on resource: arn:aws:sagemaker:us-east-1:111122223333:pipeline/nightly-report-notebook-5e6f7a8b because no identity-based policy allows the sagemaker:CreatePipeline action`,
