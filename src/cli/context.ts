@@ -6,8 +6,11 @@
 export interface RunContext {
   /** Directory that relative paths (in arguments and in output) are relative to. */
   readonly cwd: string;
-  /** Reads all of standard input (for the file name `-`). */
-  readonly readStdin: () => Promise<string>;
+  /**
+   * Reads all of standard input (for the file name `-`) as text, decoded as files are
+   * (src/input); refuses more than `maxBytes` with an InputError.
+   */
+  readonly readStdin: (maxBytes: number) => Promise<string>;
   /** Colour in text output: only on a terminal and never when NO_COLOR is set. */
   readonly color: boolean;
   /** The package's root folder (holds reference/ and package.json). */

@@ -2,8 +2,10 @@
  * Reading the files named on the command line. A name that cannot be read is an
  * expected failure (a `CliError` naming the file), never a stack trace.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { InputError, inputErrorFromFs, maxBytesFor, readTextFile } from '../input/index.js';
+import type { InputKind } from '../input/index.js';
 import { CliError, EXIT } from './errors.js';
 import type { RunContext } from './context.js';
 
@@ -27,37 +29,35 @@ export function displayPath(cwd: string, absolutePath: string): string {
 }
 
 function describeFsError(e: unknown, name: string): string {
-  const code = (e as { code?: string }).code;
-  switch (code) {
-    case 'ENOENT':
-      return `${name}: no such file or directory`;
-    case 'EACCES':
-    case 'EPERM':
-      return `${name}: permission denied`;
-    case 'EISDIR':
-      return `${name}: is a directory, expected a file`;
-    case 'ENOTDIR':
-      return `${name}: a part of the path is not a directory`;
-    default:
-      return `${name}: cannot be read (${code ?? String(e)})`;
-  }
+  return inputErrorFromFs(e, name).message;
 }
 
-/** Reads one named file, `-` meaning standard input. */
-export async function readInput(arg: string, ctx: RunContext): Promise<InputFile> {
-  if (arg === '-') return { name: STDIN_NAME, text: await ctx.readStdin() };
-  const absolutePath = path.resolve(ctx.cwd, arg);
+/** An input that cannot be read is bad input: exit status 2, the message naming the file. */
+export function cliErrorFromInput(e: unknown): CliError {
+  if (e instanceof InputError) return new CliError(e.message, EXIT.usage);
+  throw e;
+}
+
+/** What a command passes to `readInput`: the kind of file (for its size cap) and --max-input-size. */
+export interface ReadInputOptions {
+  readonly kind: InputKind;
+  readonly maxInputBytes?: number;
+}
+
+/**
+ * Reads one named file, `-` meaning standard input, through the input module (regular
+ * files only, size cap before reading, one decoding). A failure is a CliError (exit 2).
+ */
+export async function readInput(arg: string, ctx: RunContext, o: ReadInputOptions = { kind: 'policy' }): Promise<InputFile> {
+  const maxBytes = maxBytesFor(o.kind, o.maxInputBytes);
   try {
-    const text = await readFile(absolutePath, 'utf8');
-    return { name: displayPath(ctx.cwd, absolutePath), absolutePath, text: stripBom(text) };
+    if (arg === '-') return { name: STDIN_NAME, text: await ctx.readStdin(maxBytes) };
+    const absolutePath = path.resolve(ctx.cwd, arg);
+    const input = await readTextFile(absolutePath, { maxBytes, displayName: arg });
+    return { name: displayPath(ctx.cwd, absolutePath), absolutePath, text: input.text };
   } catch (e) {
-    throw new CliError(describeFsError(e, arg), EXIT.usage);
+    throw cliErrorFromInput(e);
   }
-}
-
-/** A UTF-8 byte-order mark is not part of the JSON; positions count from after it. */
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 async function walkJson(dir: string, out: string[]): Promise<void> {

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandOutput } from './context.js';
+import { readTextStream } from '../input/read.js';
 import { CliError, EXIT } from './errors.js';
 import { internalErrorText, runCli } from './run.js';
 
@@ -23,13 +24,11 @@ function readVersion(): string {
   }
 }
 
-async function readStdin(): Promise<string> {
+async function readStdin(maxBytes: number): Promise<string> {
   if (process.stdin.isTTY) {
     throw new CliError('- means standard input, but standard input is a terminal; pipe a file in', EXIT.usage);
   }
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readTextStream(process.stdin, { maxBytes, displayName: '<stdin>' })).text;
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */

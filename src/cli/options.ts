@@ -17,12 +17,16 @@ export interface ValidateOptions {
   readonly format: FindingsFormat;
   /** Validate the bundled reference policies (reference/) instead of, or besides, files. */
   readonly reference: boolean;
+  /** --max-input-size: the cap, in bytes, for every file this command reads (default per kind, docs/input.md). */
+  readonly maxInputBytes?: number;
 }
 
 export interface SimulateOptions {
   /** Scenario files or directories (every *.json below). */
   readonly paths: readonly string[];
   readonly format: DecisionFormat;
+  /** --max-input-size: the cap, in bytes, for every file this command reads (default per kind, docs/input.md). */
+  readonly maxInputBytes?: number;
 }
 
 /** Context values from `--context key=value`; a key given twice is multi-valued. */
@@ -33,6 +37,8 @@ export interface ExplainScenarioOptions {
   readonly mode: 'scenario';
   readonly scenario: string;
   readonly format: DecisionFormat;
+  /** --max-input-size: the cap, in bytes, for every file this command reads (default per kind, docs/input.md). */
+  readonly maxInputBytes?: number;
 }
 
 /** `explain` from flags: one request and the policy files that decide it. */
@@ -54,6 +60,8 @@ export interface ExplainRequestOptions {
   readonly rcp?: ReadonlyArray<readonly string[]>;
   readonly vpcEndpoint?: string;
   readonly format: DecisionFormat;
+  /** --max-input-size: the cap, in bytes, for every file this command reads (default per kind, docs/input.md). */
+  readonly maxInputBytes?: number;
 }
 
 export type ExplainOptions = ExplainScenarioOptions | ExplainRequestOptions;
@@ -79,6 +87,8 @@ export interface CheckOptions {
   readonly createTimeResourceTags?: 'absent' | 'fromRequestTags';
   readonly verbose: boolean;
   readonly format: CheckFormatName;
+  /** --max-input-size: the cap, in bytes, for every file this command reads (default per kind, docs/input.md). */
+  readonly maxInputBytes?: number;
 }
 
 export type DiagnoseFormatName = 'text' | 'json' | 'markdown';
@@ -111,6 +121,8 @@ export interface SnapshotCommandOptions {
   readonly domains: readonly string[];
   readonly kmsKeys: readonly string[];
   readonly buckets: readonly string[];
+  /** --max-input-size: the cap, in bytes, for every file this command reads (default per kind, docs/input.md). */
+  readonly maxInputBytes?: number;
 }
 
 /** The setup a policy set is generated for: generate's own options (a type-only import, erased at run time). */

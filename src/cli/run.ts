@@ -4,6 +4,7 @@
  * to exercise the failure paths, their own command lookup.
  */
 import type { CommandOutput, RunContext } from './context.js';
+import { escapeOutputControls } from '../text/sanitize.js';
 import { CliError, EXIT } from './errors.js';
 import { parseArgv, PROGRAM, usageText } from './parse.js';
 import { findCommand as findInTable } from './table.js';
@@ -19,7 +20,25 @@ export interface RunDeps {
   readonly runtime?: string;
 }
 
+/**
+ * No output carries a raw control character from the input (an ESC in a Sid would drive the
+ * terminal): renderers escape what they show, and this is the backstop over everything.
+ * Only the painter's own colour codes survive, and only when colour is on.
+ */
+function safeOutput(o: CommandOutput, color: boolean): CommandOutput {
+  return {
+    ...o,
+    stdout: escapeOutputControls(o.stdout, { keepColor: color }),
+    ...(o.stderr !== undefined ? { stderr: escapeOutputControls(o.stderr) } : {}),
+  };
+}
+
 export async function runCli(argv: readonly string[], deps: RunDeps): Promise<CommandOutput> {
+  const { color, ...output } = await runUnsafe(argv, deps);
+  return safeOutput(output, color === true);
+}
+
+async function runUnsafe(argv: readonly string[], deps: RunDeps): Promise<CommandOutput & { color?: boolean }> {
   const outcome = parseArgv(argv, deps.version);
   if (outcome.kind === 'print') return { stdout: outcome.text, exitCode: EXIT.ok };
   if (outcome.kind === 'usage-error') {
@@ -30,7 +49,8 @@ export async function runCli(argv: readonly string[], deps: RunDeps): Promise<Co
     const spec = (deps.findCommand ?? findInTable)(command);
     if (!spec) throw new Error(`command ${command} is in the parser but not in the table`);
     const module = await spec.load();
-    return await module.execute(options as never, deps.context());
+    const ctx = deps.context();
+    return { ...(await module.execute(options as never, ctx)), color: ctx.color };
   } catch (e) {
     if (e instanceof CliError) {
       const usage = e.exitCode === EXIT.usage && e.command ? `\n\n${usageText(e.command)}` : '';

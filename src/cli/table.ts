@@ -3,6 +3,7 @@
  * its arguments become typed options. Declarative on purpose: help text, the argv test and
  * the README all read from here. Each command's code is imported only when it runs.
  */
+import { parseByteSize } from '../input/limits.js';
 import { POLICY_KINDS } from '../policy/model.js';
 import type { PolicyKind } from '../policy/model.js';
 import { UsageError } from './errors.js';
@@ -73,6 +74,21 @@ function list(flags: RawArgs['flags'], key: string): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** Every command that reads files takes this flag (docs/input.md has the default caps). */
+const MAX_INPUT_FLAG: FlagSpec = {
+  flags: '--max-input-size <size>',
+  help: 'refuse input files larger than this, e.g. 200MB (default: 1 MiB per policy, 8 MiB per scenario, 64 MiB per snapshot or AWS CLI file)',
+};
+
+/** `{ maxInputBytes }` when --max-input-size was given (and is a size), else nothing. */
+function maxInput(flags: RawArgs['flags'], command: string): { maxInputBytes?: number } {
+  const raw = str(flags, 'maxInputSize');
+  if (raw === undefined) return {};
+  const parsed = parseByteSize(raw);
+  if (!parsed.ok) throw new UsageError(`--max-input-size: ${parsed.message}`, command);
+  return { maxInputBytes: parsed.bytes };
+}
+
 const FINDINGS_FORMATS: readonly FindingsFormat[] = ['text', 'json', 'sarif'];
 const DECISION_FORMATS: readonly DecisionFormat[] = ['text', 'json'];
 
@@ -104,6 +120,7 @@ const validate: CommandSpec<'validate'> = {
     },
     { flags: '--format <format>', help: 'output format', choices: FINDINGS_FORMATS, defaultValue: 'text' },
     { flags: '--reference', help: 'validate the bundled reference policies with their kinds', defaultValue: false },
+    MAX_INPUT_FLAG,
   ],
   toOptions({ args, flags }): ValidateOptions {
     const reference = flags['reference'] === true;
@@ -113,6 +130,7 @@ const validate: CommandSpec<'validate'> = {
       kind: (str(flags, 'kind') ?? 'auto') as PolicyKind | 'auto',
       format: (str(flags, 'format') ?? 'text') as FindingsFormat,
       reference,
+      ...maxInput(flags, 'validate'),
     };
   },
   load: () => import('./commands/validate.js'),
@@ -132,11 +150,11 @@ const simulate: CommandSpec<'simulate'> = {
     { command: 'nbjob-iam simulate scenario.json', what: 'one scenario, explained' },
     { command: 'nbjob-iam simulate --format json scenarios/', what: 'every scenario below a folder, as JSON' },
   ],
-  flags: [{ flags: '--format <format>', help: 'output format', choices: DECISION_FORMATS, defaultValue: 'text' }],
+  flags: [{ flags: '--format <format>', help: 'output format', choices: DECISION_FORMATS, defaultValue: 'text' }, MAX_INPUT_FLAG],
   toOptions({ args, flags }): SimulateOptions {
     if (args.length === 0) throw new UsageError('name at least one scenario file or directory', 'simulate');
     if (args.includes('-')) throw new UsageError('simulate reads files, not standard input', 'simulate');
-    return { paths: [...args], format: (str(flags, 'format') ?? 'text') as DecisionFormat };
+    return { paths: [...args], format: (str(flags, 'format') ?? 'text') as DecisionFormat, ...maxInput(flags, 'simulate') };
   },
   load: () => import('./commands/simulate.js'),
 };
@@ -235,6 +253,7 @@ const explain: CommandSpec<'explain'> = {
     { flags: '--rcp <files>', help: 'one RCP level: comma-separated files (repeat per level, root first)', repeatable: true },
     { flags: '--vpc-endpoint <file>', help: 'the VPC endpoint policy the request went through' },
     { flags: '--format <format>', help: 'output format', choices: DECISION_FORMATS, defaultValue: 'text' },
+    MAX_INPUT_FLAG,
   ],
   toOptions({ args, flags }): ExplainOptions {
     const format = (str(flags, 'format') ?? 'text') as DecisionFormat;
@@ -248,7 +267,7 @@ const explain: CommandSpec<'explain'> = {
       if (given.length > 0) {
         throw new UsageError('give either a scenario file or request flags (--principal ...), not both', 'explain');
       }
-      return { mode: 'scenario', scenario, format };
+      return { mode: 'scenario', scenario, format, ...maxInput(flags, 'explain') };
     }
     const missing = (['principal', 'action', 'resource'] as const).filter((k) => str(flags, k) === undefined);
     if (missing.length > 0) {
@@ -274,6 +293,7 @@ const explain: CommandSpec<'explain'> = {
       rcp: levels(list(flags, 'rcp')),
       vpcEndpoint: str(flags, 'vpcEndpoint'),
       format,
+      ...maxInput(flags, 'explain'),
     };
   },
   load: () => import('./commands/explain.js'),
@@ -325,6 +345,7 @@ const check: CommandSpec<'check'> = {
     },
     { flags: '--verbose', help: 'list passing steps too', defaultValue: false },
     { flags: '--format <format>', help: 'output format', choices: CHECK_FORMATS, defaultValue: 'text' },
+    MAX_INPUT_FLAG,
   ],
   toOptions({ flags }): CheckOptions {
     const snapshot = str(flags, 'snapshot');
@@ -352,6 +373,7 @@ const check: CommandSpec<'check'> = {
       createTimeResourceTags: str(flags, 'createTimeResourceTags') as CheckOptions['createTimeResourceTags'],
       verbose: flags['verbose'] === true,
       format: (str(flags, 'format') ?? 'text') as CheckFormatName,
+      ...maxInput(flags, 'check'),
     };
   },
   load: () => import('./commands/check.js'),
@@ -381,6 +403,7 @@ const snapshot: CommandSpec<'snapshot'> = {
     { flags: '--domain <id>', help: 'only this SageMaker domain (repeat for more; live)', repeatable: true },
     { flags: '--kms-key <arn>', help: 'also read this KMS key (repeat for more; live)', repeatable: true },
     { flags: '--bucket <name>', help: 'also read this bucket (repeat for more; live)', repeatable: true },
+    MAX_INPUT_FLAG,
   ],
   toOptions({ flags }): SnapshotCommandOptions {
     const out = str(flags, 'out');
@@ -395,6 +418,7 @@ const snapshot: CommandSpec<'snapshot'> = {
       domains: list(flags, 'domain'),
       kmsKeys: list(flags, 'kmsKey'),
       buckets: list(flags, 'bucket'),
+      ...maxInput(flags, 'snapshot'),
     };
   },
   load: () => import('./commands/snapshot.js'),

@@ -2,6 +2,7 @@
  * Findings are values: a stable code, a severity, what was expected, and where.
  * The CLI prints them; nothing here prints.
  */
+import { cutLongWords } from '../text/sanitize.js';
 import type { SourcePosition } from './json.js';
 
 export type Severity = 'error' | 'warning' | 'suggestion';
@@ -25,7 +26,8 @@ export function finding(
 ): Finding {
   const line = 'loc' in where ? where.loc.line : where.line;
   const column = 'loc' in where ? where.loc.column : where.column;
-  return { severity, code, message, path: where.path, line, column };
+  // A message quotes values from the policy; a 10 MB value is cut, the words around it kept.
+  return { severity, code, message: cutLongWords(message), path: where.path, line, column };
 }
 
 /** Stable ordering for output: by line, column, then code. */

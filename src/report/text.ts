@@ -4,6 +4,7 @@
  */
 import type { Finding, Severity } from '../policy/findings.js';
 import type { FileReport, TextOptions } from './types.js';
+import { cutLongWords, escapeControlChars, pushAll } from '../text/sanitize.js';
 import { clip, painter, plural, wrap } from './text-util.js';
 
 const SEVERITY_STYLE: Record<Severity, 'red' | 'yellow' | 'cyan'> = {
@@ -19,12 +20,25 @@ export function countFindings(files: readonly FileReport[]): Record<Severity, nu
   return counts;
 }
 
+/** Line `line` (1-based) of `source`, without splitting the whole text. */
+function lineAt(source: string, line: number): string | undefined {
+  let start = 0;
+  for (let n = 1; n < line; n++) {
+    const next = source.slice(start).search(/\r\n|\r|\n/);
+    if (next < 0) return undefined;
+    start += next + (source.startsWith('\r\n', start + next) ? 2 : 1);
+  }
+  const end = source.slice(start).search(/\r\n|\r|\n/);
+  return end < 0 ? source.slice(start) : source.slice(start, start + end);
+}
+
 /** The source line and a caret under `column`, cut to `width` around the column. */
 export function caretSnippet(source: string, line: number, column: number, width = 80): string[] {
   if (line < 1) return [];
-  const text = source.split(/\r\n|\r|\n/)[line - 1];
+  const text = lineAt(source, line);
   if (text === undefined) return [];
-  const shown = text.replace(/\t/g, ' ');
+  // Only what can be shown is kept: a 10 MB line costs no more than a short one.
+  const shown = (column > width * 4 ? text.slice(0, column + width) : text.slice(0, width * 4 + column)).replace(/\t/g, ' ');
   const gutter = `${String(line).padStart(5)} | `;
   const blank = `${' '.repeat(5)} | `;
   const room = width - gutter.length;
@@ -41,7 +55,7 @@ export function caretSnippet(source: string, line: number, column: number, width
 
 function findingLines(file: string, f: Finding, source: string | undefined, width: number, paint: ReturnType<typeof painter>): string[] {
   const where = f.line > 0 ? `${file}:${f.line}:${f.column}` : file;
-  const head = `${where} ${f.severity} ${f.code} ${f.message}`;
+  const head = `${where} ${f.severity} ${f.code} ${escapeControlChars(cutLongWords(f.message), { singleLine: true })}`;
   const lines = wrap(head, width, '    ');
   // Colour after wrapping so escape codes never count towards the width.
   const first = lines[0] ?? '';
@@ -50,7 +64,7 @@ function findingLines(file: string, f: Finding, source: string | undefined, widt
     first.length >= sevAt + f.severity.length && first.slice(sevAt, sevAt + f.severity.length) === f.severity
       ? first.slice(0, sevAt) + paint(SEVERITY_STYLE[f.severity], f.severity) + first.slice(sevAt + f.severity.length)
       : first;
-  if (source !== undefined) lines.push(...caretSnippet(source, f.line, f.column, width).map((l) => paint('dim', l)));
+  if (source !== undefined) for (const l of caretSnippet(source, f.line, f.column, width)) lines.push(paint('dim', escapeControlChars(l)));
   return lines;
 }
 
@@ -74,9 +88,9 @@ export function renderFindingsText(files: readonly FileReport[], options: TextOp
       const lines = wrap(header.replace(/^: /, ''), width, '    ', '  ');
       const last = lines.length - 1;
       if (ok !== '' && lines[last]?.endsWith('no findings')) lines[last] = lines[last].slice(0, -'no findings'.length) + paint('green', 'no findings');
-      out.push(...lines);
+      pushAll(out, lines);
     }
-    for (const f of report.findings) out.push(...findingLines(report.file, f, report.source, width, paint));
+    for (const f of report.findings) pushAll(out, findingLines(report.file, f, report.source, width, paint));
     out.push('');
   }
   out.push(summaryLine(files));

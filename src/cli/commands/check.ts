@@ -17,7 +17,9 @@ import type { CheckRenderOptions } from '../../report/check/index.js';
 import { renderDomain } from '../../report/check/profiles.js';
 import type { ProfileCheck } from '../../report/check/profiles.js';
 import type { CommandOutput, RunContext } from '../context.js';
+import { maxBytesFor, readTextFile } from '../../input/index.js';
 import { CliError, EXIT } from '../errors.js';
+import { cliErrorFromInput } from '../files.js';
 import type { CheckOptions } from '../options.js';
 
 interface ExampleManifest {
@@ -26,13 +28,12 @@ interface ExampleManifest {
   readonly variant: Variant;
 }
 
-async function loadSnapshot(file: string, display: string): Promise<AccountSnapshot> {
+async function loadSnapshot(file: string, display: string, maxInputBytes?: number): Promise<AccountSnapshot> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    ({ text } = await readTextFile(file, { maxBytes: maxBytesFor('snapshot', maxInputBytes), displayName: display }));
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new CliError(`${display}: ${code === 'ENOENT' ? 'no such file or directory' : `cannot be read (${code ?? String(e)})`}`, EXIT.usage);
+    throw cliErrorFromInput(e);
   }
   const { snapshot, errors } = readSnapshotText(text, display);
   if (!snapshot) {
@@ -60,7 +61,7 @@ export async function run(options: CheckOptions, ctx: RunContext): Promise<Check
     variant = options.variant ?? manifest.variant;
   } else {
     const file = path.resolve(ctx.cwd, options.source.file);
-    snapshot = await loadSnapshot(file, options.source.file);
+    snapshot = await loadSnapshot(file, options.source.file, options.maxInputBytes);
   }
   const given: Selection = Object.fromEntries(
     Object.entries({

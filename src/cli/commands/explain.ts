@@ -10,6 +10,7 @@ import { validatePolicyText } from '../../policy/validate.js';
 import { renderFindingsText } from '../../report/index.js';
 import type { FileReport } from '../../report/index.js';
 import { painter, wrap } from '../../report/text-util.js';
+import { maxOf, pushAll } from '../../text/sanitize.js';
 import type { CommandOutput, RunContext } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
 import { displayPath, readInput } from '../files.js';
@@ -36,8 +37,8 @@ interface LoadedPolicy {
   readonly source: PolicySource;
 }
 
-async function loadPolicy(arg: string, slot: string, kind: PolicyKind, ctx: RunContext): Promise<LoadedPolicy> {
-  const input = await readInput(arg, ctx);
+async function loadPolicy(arg: string, slot: string, kind: PolicyKind, ctx: RunContext, maxInputBytes?: number): Promise<LoadedPolicy> {
+  const input = await readInput(arg, ctx, { kind: 'policy', maxInputBytes });
   const { findings } = validatePolicyText(input.text, { kind, name: input.name });
   return {
     text: input.text,
@@ -99,7 +100,7 @@ export function scenarioTextFromFlags(o: ExplainRequestOptions, loaded: readonly
     if (!p) throw new Error(`no policy loaded for ${slot}`);
     const body = p.text.replace(/\r\n?/g, '\n').replace(/\s+$/, '').split('\n');
     const firstLine = lines.length + 1;
-    lines.push(...body);
+    pushAll(lines, body);
     placements.push({ engineName: `policies.${slot}`, file: p.source.file, firstLine, lastLine: lines.length });
   };
   const members: Array<() => void> = [];
@@ -148,7 +149,7 @@ export function scenarioTextFromFlags(o: ExplainRequestOptions, loaded: readonly
 async function loadFlagPolicies(o: ExplainRequestOptions, ctx: RunContext): Promise<LoadedPolicy[]> {
   const loaded: LoadedPolicy[] = [];
   const take = async (arg: string, slot: string, kind: PolicyKind) => {
-    loaded.push(await loadPolicy(arg, slot, kind, ctx));
+    loaded.push(await loadPolicy(arg, slot, kind, ctx, o.maxInputBytes));
   };
   for (const [i, f] of o.identity.entries()) await take(f, `identity[${i}]`, 'identity');
   if (o.boundary !== undefined) await take(o.boundary, 'permissionsBoundary', 'permissions-boundary');
@@ -206,7 +207,7 @@ export function mapToFiles<T>(value: T, placements: readonly Placement[]): T {
 
 export async function run(options: ExplainOptions, ctx: RunContext): Promise<ExplainResult> {
   if (options.mode === 'scenario') {
-    const input = await readInput(options.scenario, ctx);
+    const input = await readInput(options.scenario, ctx, { kind: 'scenario', maxInputBytes: options.maxInputBytes });
     const file = input.absolutePath ? displayPath(ctx.cwd, input.absolutePath) : input.name;
     return { kind: 'decided', entry: { ...simulateScenarioText(input.text, file), file }, sources: [] };
   }
@@ -239,7 +240,7 @@ export function renderText(result: ExplainResult, ctx: Pick<RunContext, 'color'>
   const e = result.entry;
   const out: string[] = [];
   if (typeof e.error === 'string' && e.error !== '') {
-    out.push(...fitLines(e.error, width));
+    pushAll(out, fitLines(e.error, width));
     return out.join('\n') + '\n';
   }
   const decision = String(e.decision);
@@ -250,10 +251,10 @@ export function renderText(result: ExplainResult, ctx: Pick<RunContext, 'color'>
   // The engine's explanation starts with the decision, said above; the rest is indented under it.
   const explanation = e.explanation.split('\n');
   const body = explanation[0]?.startsWith(decision) ? explanation.slice(1).map((l) => l.replace(/^ {2}/, '')) : explanation;
-  if (body.length > 0) out.push('', ...fitLines(body.join('\n'), width));
+  if (body.length > 0) pushAll(out, ['', ...fitLines(body.join('\n'), width)]);
   if (result.sources.length > 0) {
     out.push('', 'Policies:');
-    const slotWidth = Math.max(...result.sources.map((s) => s.slot.length));
+    const slotWidth = maxOf(result.sources.map((s) => s.slot.length));
     for (const s of result.sources) {
       const head = `  ${s.slot.padEnd(slotWidth)}  `;
       const lines = wrap(`${s.file} (${s.kind})`, width - head.length, '');

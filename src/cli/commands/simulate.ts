@@ -3,12 +3,14 @@
  * their expectations. A file that cannot be read as a scenario becomes an entry with
  * `error` and never stops the others.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { simulateScenarioText } from '../../engine/simulate.js';
 import type { SimulationResult } from '../../engine/simulate.js';
 import { painter, plural, wrap } from '../../report/text-util.js';
+import { cutLongWords, escapeControlChars, pushAll } from '../../text/sanitize.js';
 import type { CommandOutput, RunContext } from '../context.js';
+import { InputError, maxBytesFor, readTextFile } from '../../input/index.js';
 import { EXIT } from '../errors.js';
 import { displayPath, expandInputs } from '../files.js';
 import type { SimulateOptions } from '../options.js';
@@ -20,11 +22,6 @@ export interface SimulateResult {
   readonly entries: readonly SimulateEntry[];
   /** One scenario file named on its own: JSON output is an object, not an array. */
   readonly single: boolean;
-}
-
-function describeReadError(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `cannot be read (${code ?? String(e)})`;
 }
 
 /** An entry for a file the engine never saw, or on which it failed. */
@@ -39,9 +36,10 @@ export async function run(options: SimulateOptions, ctx: RunContext): Promise<Si
     const file = displayPath(ctx.cwd, absolutePath);
     let text: string;
     try {
-      text = await readFile(absolutePath, 'utf8');
+      ({ text } = await readTextFile(absolutePath, { maxBytes: maxBytesFor('scenario', options.maxInputBytes), displayName: file }));
     } catch (e) {
-      entries.push(errorEntry(file, `${file}: ${describeReadError(e)}`));
+      if (!(e instanceof InputError)) throw e;
+      entries.push(errorEntry(file, e.message));
       continue;
     }
     try {
@@ -85,16 +83,21 @@ function status(e: SimulateEntry): 'PASS' | 'FAIL' | 'ERROR' | 'DONE' {
   return entryFailed(e) ? 'FAIL' : 'PASS';
 }
 
-/** Re-wraps text to `width`, keeping each line's indentation. */
+/**
+ * Re-wraps text to `width`, keeping each line's indentation. Values from the input are cut
+ * (a 10 MB Action is shown as its first characters and a count) and control characters
+ * escaped, so the output stays bounded and cannot drive the terminal.
+ */
 export function fitLines(text: string, width: number): string[] {
   const out: string[] = [];
-  for (const line of text.replace(/\s+$/, '').split('\n')) {
+  for (const raw of text.replace(/\s+$/, '').split('\n')) {
+    const line = escapeControlChars(cutLongWords(raw));
     if (line.length <= width) {
       out.push(line);
       continue;
     }
     const indent = /^\s*/.exec(line)?.[0] ?? '';
-    out.push(...wrap(line.slice(indent.length), width, `${indent}  `, indent));
+    pushAll(out, wrap(line.slice(indent.length), width, `${indent}  `, indent));
   }
   return out;
 }
@@ -105,14 +108,14 @@ export function renderText(result: SimulateResult, ctx: Pick<RunContext, 'color'
   for (const e of result.entries) {
     const s = status(e);
     const styled = s === 'PASS' ? paint('green', s) : s === 'DONE' ? s : paint('red', s);
-    const head = `${s} ${e.file}${e.name && e.name !== e.file ? `: ${e.name}` : ''}`;
+    const head = escapeControlChars(cutLongWords(`${s} ${e.file}${e.name && e.name !== e.file ? `: ${e.name}` : ''}`), { singleLine: true });
     const headLines = wrap(head, width, '    ');
     headLines[0] = styled + (headLines[0] ?? '').slice(s.length);
-    out.push(...headLines);
+    pushAll(out, headLines);
     if (hasError(e)) {
-      out.push(...fitLines(String(e.error), width - 2).map((l) => `  ${l}`));
+      for (const l of fitLines(String(e.error), width - 2)) out.push(`  ${l}`);
     } else {
-      out.push(...fitLines(e.explanation, width - 2).map((l) => (l === '' ? '' : `  ${l}`)));
+      for (const l of fitLines(e.explanation, width - 2)) out.push(l === '' ? '' : `  ${l}`);
     }
     out.push('');
   }

@@ -28,14 +28,14 @@ export async function run(options: ValidateOptions, ctx: RunContext): Promise<Va
   if (options.reference) {
     const { dir, policies } = await loadReferenceManifest(ctx.packageRoot);
     for (const p of policies) {
-      const input = await readInput(path.join(dir, p.file), ctx);
+      const input = await readInput(path.join(dir, p.file), ctx, { kind: 'policy' });
       files.push(validateOne(displayPath(ctx.cwd, path.join(dir, p.file)), input.text, p.kind, 'the reference manifest'));
     }
   }
   // Every name is checked before any file is judged, so a typo fails fast.
   const inputs = await expandInputs(options.files, ctx);
   for (const arg of inputs) {
-    const input = await readInput(arg, ctx);
+    const input = await readInput(arg, ctx, { kind: 'policy', maxInputBytes: options.maxInputBytes });
     if (options.kind === 'auto') {
       const inferred = inferKind(input.name, input.text);
       files.push(validateOne(input.name, input.text, inferred.kind, inferred.reason));

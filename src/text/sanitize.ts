@@ -45,16 +45,47 @@ export function escapeControlChars(text: string, options: { readonly singleLine?
 export const DISPLAY_MAX = 200;
 
 /**
- * Cuts a value for display: at most `max` characters, then `… (N more characters)`. Cut
+ * Cuts a value for display: `max` characters (the last one `…`), then ` (N more characters)`. Cut
  * before anything else, so a 10 MB string costs no more than a short one downstream.
  * A surrogate pair is never split.
  */
 export function cutForDisplay(text: string, max = DISPLAY_MAX): string {
   if (text.length <= max) return text;
-  let end = Math.max(0, max);
+  // The kept part and the `…` together are `max` long, so cutting again changes nothing.
+  let end = Math.max(0, max - 1);
   const c = text.charCodeAt(end - 1);
   if (c >= 0xd800 && c <= 0xdbff) end--;
   return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+
+/** The longest run of non-space characters a message keeps (an ARN is far shorter). */
+export const WORD_MAX = 300;
+
+/**
+ * Cuts every run of more than `max` non-space characters (a quoted 10 MB Action) in a
+ * message, keeping the words around it, so a message stays readable and bounded.
+ */
+export function cutLongWords(text: string, max = WORD_MAX): string {
+  if (text.length <= max) return text;
+  // A loop, not a regex: a quantifier over 10 MB of one word exhausts the regex stack.
+  let out = '';
+  let last = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    const start = i;
+    while (i < n && !isSpace(text.charCodeAt(i))) i++;
+    if (i - start > max) {
+      out += text.slice(last, start) + cutForDisplay(text.slice(start, i), max);
+      last = i;
+    }
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0xfeff || (c >= 0x2000 && c <= 0x200a) || c === 0x1680 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0x85;
 }
 
 /** A value from the input, made safe to show on one line: cut, then escaped. */
@@ -62,7 +93,7 @@ export function displayValue(text: string, max = DISPLAY_MAX): string {
   return escapeControlChars(cutForDisplay(text, max), { singleLine: true });
 }
 
-/** The exact SGR sequences the CLI's painter writes (src/report/text-util.ts). */
+/** The exact SGR sequences the CLI painter writes (src/report/text-util.ts). */
 // eslint-disable-next-line no-control-regex
 const PAINTER_SGR = /\u001b\[(?:0|1|2|31|32|33|36)m/y;
 

@@ -1,6 +1,6 @@
 /** Untrusted text shown safely: no control or bidi character ever reaches an output raw. */
 import { describe, expect, it } from 'vitest';
-import { cutForDisplay, displayValue, escapeControlChars, escapeOutputControls, hasControlChars, maxOf, pushAll } from '../../src/report/sanitize.js';
+import { cutForDisplay, cutLongWords, displayValue, escapeControlChars, escapeOutputControls, hasControlChars, maxOf, pushAll } from '../../src/text/sanitize.js';
 
 const DANGEROUS = [
   ...Array.from({ length: 32 }, (_, i) => i).filter((i) => i !== 9 && i !== 10),
@@ -39,16 +39,27 @@ describe('escapeOutputControls (the backstop over a whole output)', () => {
 
 describe('cutting long values', () => {
   it('cuts, says how much was left out, and never splits a surrogate pair', () => {
-    expect(cutForDisplay('a'.repeat(10_000_000), 10)).toBe(`${'a'.repeat(10)}… (9999990 more characters)`);
+    expect(cutForDisplay('a'.repeat(10_000_000), 10)).toBe(`${'a'.repeat(9)}… (9999991 more characters)`);
     expect(cutForDisplay('short', 10)).toBe('short');
-    const emoji = 'x'.repeat(9) + '😀'.repeat(5);
-    expect(cutForDisplay(emoji, 10).startsWith('x'.repeat(9) + '…')).toBe(true);
-    expect(displayValue('a\u001bb\nc'.repeat(100), 12)).toBe('a\\u001bb\\nca\\u001bb\\nca\\u001b… (488 more characters)');
+    const emoji = 'x'.repeat(8) + '😀'.repeat(5);
+    expect(cutForDisplay(emoji, 10).startsWith('x'.repeat(8) + '…')).toBe(true);
+    expect(displayValue('a\u001bb\nc'.repeat(100), 12)).toBe('a\\u001bb\\nca\\u001bb\\nca… (489 more characters)');
   });
   it('pushAll and maxOf take arrays far larger than the argument limit', () => {
     const big = Array.from({ length: 500_000 }, (_, i) => i);
     expect(pushAll([-1], big).length).toBe(500_001);
     expect(maxOf(big)).toBe(499_999);
     expect(maxOf([], 7)).toBe(7);
+  });
+});
+
+describe('cutLongWords', () => {
+  it('cuts only the long words of a message, however long they are', () => {
+    const msg = `Action "s3:${'a'.repeat(10_000_000)}" is not an action; see "docs"`;
+    const out = cutLongWords(msg, 20);
+    expect(out).toBe(`Action "s3:${'a'.repeat(15)}… (9999986 more characters) is not an action; see "docs"`);
+    expect(cutLongWords(out, 20)).toBe(out);
+    expect(cutLongWords('short words stay', 5)).toBe('short words stay');
+    expect(cutLongWords(`x ${'b'.repeat(30)}\n${'c'.repeat(30)} y`, 10)).toBe(`x ${'b'.repeat(9)}… (21 more characters)\n${'c'.repeat(9)}… (21 more characters) y`);
   });
 });
