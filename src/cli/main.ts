@@ -44,6 +44,9 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // The AWS SDK prints an 8-line notice about future Node versions on every live run; it is
+  // not about this run and not actionable here (package.json "engines" is the contract).
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   // A reader that stops early (`| head`) is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);

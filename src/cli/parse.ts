@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './errors.js';
+import { exitCodesHelp } from './exit-codes.js';
 import type { ParsedCommand } from './options.js';
 import { COMMANDS, findCommand } from './table.js';
 import type { CommandSpec } from './table.js';
@@ -94,7 +95,7 @@ function buildProgram(version: string, capture: { out: string; err: string }, on
       .allowExcessArguments(false)
       .exitOverride()
       .configureOutput(program.configureOutput())
-      .addHelpText('after', examplesText(spec));
+      .addHelpText('after', `${examplesText(spec)}\n${exitCodesHelp(spec.name)}`);
     if (spec.argument) cmd.argument(spec.argument, spec.argumentHelp);
     for (const flag of spec.flags) {
       const option = new Option(flag.flags, flag.help);

@@ -7,6 +7,7 @@ import { parseByteSize } from '../input/limits.js';
 import { POLICY_KINDS } from '../policy/model.js';
 import type { PolicyKind } from '../policy/model.js';
 import { UsageError } from './errors.js';
+import { liveFlagProblems } from './live-flags.js';
 import type { CommandOutput, RunContext } from './context.js';
 import type {
   CheckFormatName,
@@ -102,8 +103,7 @@ const validate: CommandSpec<'validate'> = {
     'Reads each policy with positions, reports grammar errors and rule findings with file, line and column. ' +
     'With --kind auto the kind comes from the file name (*trust*, *scp*, *rcp*, *endpoint*/*vpce*, ' +
     '*key-policy*, *bucket-policy*, *boundary*) or else the content (a Principal with sts:AssumeRole* is a ' +
-    'trust policy, another Principal a resource policy, none an identity policy). ' +
-    'Exit status: 0 no error-level finding, 1 otherwise, 2 usage error.',
+    'trust policy, another Principal a resource policy, none an identity policy).',
   examples: [
     { command: 'nbjob-iam validate reference/', what: 'every *.json below reference/' },
     { command: 'nbjob-iam validate --kind trust role-trust.json', what: 'one trust policy' },
@@ -144,8 +144,7 @@ const simulate: CommandSpec<'simulate'> = {
   usage: 'SCENARIO.json|DIR... [--format text|json]',
   description:
     'Evaluates each scenario (shared format, see docs) and compares the decision with its "expect". ' +
-    'A file that is not valid JSON or not a valid scenario gives an entry with "error" and never stops the others. ' +
-    'Exit status: 0 every expectation met and no error, 1 otherwise, 2 usage error.',
+    'A file that is not valid JSON or not a valid scenario gives an entry with "error" and never stops the others.',
   examples: [
     { command: 'nbjob-iam simulate scenario.json', what: 'one scenario, explained' },
     { command: 'nbjob-iam simulate --format json scenarios/', what: 'every scenario below a folder, as JSON' },
@@ -226,8 +225,7 @@ const explain: CommandSpec<'explain'> = {
     'statements and, for a denial, the layer that denied it. Each --scp/--rcp is one level of the ' +
     'organization, root first, account last; commas separate the policies of a level and "" is a level ' +
     'with none. A --context key given twice is multi-valued; key=[a,b] is a list. ' +
-    'Policy files with error-level findings are reported, not evaluated. ' +
-    'Exit status: 0 allowed, 1 denied or a policy with errors, 2 usage error.',
+    'Policy files with error-level findings are reported, not evaluated.',
   examples: [
     {
       command:
@@ -318,7 +316,7 @@ const check: CommandSpec<'check'> = {
     'every run, managing) from the account snapshot and decides each one across identity policies, ' +
     'boundaries, SCPs, RCPs, trust, key, bucket and endpoint policies. For each failure it names the ' +
     'deciding statement and the smallest proven fix, and tells failures at submit time from failures that ' +
-    'only show when a scheduled run starts. Exit status: 0 every required step passes, 1 one fails, 2 usage error.',
+    'only show when a scheduled run starts.',
   examples: [
     { command: 'nbjob-iam check --example', what: 'the bundled example account, with its five mistakes' },
     { command: 'nbjob-iam check --snapshot acct.json --user-profile alice --job-role arn:aws:iam::111122223333:role/JobRole', what: 'one profile' },
@@ -389,8 +387,7 @@ const snapshot: CommandSpec<'snapshot'> = {
     'Live: reads the account with the AWS SDK (default credential chain, --profile for a named or SSO profile) ' +
     'using only Get, List and Describe calls; a denied read is reported with the permission it needs and the ' +
     'snapshot keeps what could be read. --from-cli: builds it from AWS CLI outputs saved in a folder ' +
-    '(docs/snapshot-from-cli.md lists the commands and file names). Credentials are never printed or stored. ' +
-    'Exit status: 0 written, 1 written with unreadable files (from-cli) or the account could not be read, 2 usage error.',
+    '(docs/snapshot-from-cli.md lists the commands and file names). Credentials are never printed or stored.',
   examples: [
     { command: 'nbjob-iam snapshot --profile ml-admin --region us-east-1 --out acct.json', what: 'the live account' },
     { command: 'nbjob-iam snapshot --from-cli examples/aws-cli --out /tmp/acct.json', what: 'saved AWS CLI output' },
@@ -410,6 +407,9 @@ const snapshot: CommandSpec<'snapshot'> = {
     if (!out) throw new UsageError('name the snapshot file: --out FILE', 'snapshot');
     const fromCli = str(flags, 'fromCli');
     if (fromCli && str(flags, 'profile')) throw new UsageError('--profile reads the live account; it does not go with --from-cli', 'snapshot');
+    const problems = liveFlagProblems({ region: str(flags, 'region') });
+    for (const d of list(flags, 'domain')) problems.push(...liveFlagProblems({ domainId: d }));
+    if (problems.length) throw new UsageError(problems.join('\n'), 'snapshot');
     return {
       out,
       fromCli,
@@ -462,7 +462,7 @@ const generate: CommandSpec<'generate'> = {
     'policies of the Studio and job roles, and the statements the key and endpoint policies need; ARNs are ' +
     'scoped to the account, region, buckets and roles given, and iam:PassRole keeps iam:PassedToService. ' +
     'Before printing, the set is checked by the engine against every step. Policies owned by others (trust, ' +
-    'key, endpoint) are given as statements to add, never as replacements. Exit status: 0, 2 usage error.',
+    'key, endpoint) are given as statements to add, never as replacements.',
   examples: [
     {
       command:
@@ -509,7 +509,7 @@ const setup: CommandSpec<'setup'> = {
     'them as a diff. Statements already in a trust policy or a role policy are kept; only what is missing is ' +
     'added, in one inline policy per role (nbjob-iam-notebook-jobs). SCPs, RCPs, key, endpoint and bucket ' +
     'policies are never changed: the plan says what their owners must add. Only --apply writes, and a second ' +
-    '--apply changes nothing. Exit status: 0 nothing left to change, 1 changes remain or failed, 2 usage error.',
+    '--apply changes nothing.',
   examples: [
     { command: 'nbjob-iam setup --profile ml-admin --region us-east-1 --job-role arn:aws:iam::111122223333:role/Job', what: 'the plan' },
     { command: 'nbjob-iam setup --apply --profile ml-admin --region us-east-1 --tag cost-center=ml-42', what: 'make the changes' },
@@ -525,6 +525,17 @@ const setup: CommandSpec<'setup'> = {
   ],
   toOptions({ flags }): SetupCommandOptions {
     if (flags['plan'] === true && flags['apply'] === true) throw new UsageError('give --plan or --apply, not both', 'setup');
+    const problems = liveFlagProblems({
+      region: str(flags, 'region'),
+      accountId: str(flags, 'account'),
+      studioRole: str(flags, 'studioRole'),
+      jobRole: str(flags, 'jobRole'),
+      outputKmsKey: str(flags, 'outputKmsKey'),
+      volumeKmsKey: str(flags, 'volumeKmsKey'),
+      vpcEndpoint: str(flags, 'vpcEndpoint'),
+      domainId: str(flags, 'domain'),
+    });
+    if (problems.length) throw new UsageError(problems.join('\n'), 'setup');
     const tags: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const pair of list(flags, 'tag')) {
       const eq = pair.indexOf('=');

@@ -110,9 +110,9 @@ describe('explain from flags', () => {
     expect(empty.stdout).toMatch(/^Decision: ImplicitDeny$/m);
   });
 
-  it('refuses to evaluate a policy with errors, and shows its findings', () => {
+  it('refuses to evaluate a policy with errors, and shows its findings (exit 2: no decision, bad input)', () => {
     const r = runCli(['explain', ...REQUEST, '--identity', `${POL}/bad-effect.json`]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stdout).toContain(`${POL}/bad-effect.json:6:17 error invalid-effect`);
     expect(r.stdout).toContain('fix them, then explain again');
   });

@@ -46,9 +46,9 @@ describe('simulate --format json', () => {
     expect(JSON.parse(r.stdout)).toHaveLength(3);
   });
 
-  it('gives a file that is not JSON, or not a scenario, an entry with an error naming file, line and column, and goes on', () => {
+  it('gives a file that is not JSON, or not a scenario, an entry with an error naming file, line and column, and goes on (exit 2: bad input)', () => {
     const r = runCli(['simulate', '--format', 'json', BAD]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     const entries = JSON.parse(r.stdout) as Entry[];
     expect(entries).toHaveLength(3);
     const notJson = entries.find((e) => e['file'] === `${BAD}/not-json.json`);
@@ -65,7 +65,7 @@ describe('simulate --format json', () => {
 describe('simulate --format text', () => {
   it('prints each scenario with its status and explanation, and a summary, within 80 columns', () => {
     const r = runCli(['simulate', SCEN, BAD]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stdout).toMatch(/^PASS test\/cli\/fixtures\/scenarios\/allow\.json: alice reads job output$/m);
     expect(r.stdout).toMatch(/^FAIL test\/cli\/fixtures\/scenarios\/wrong-expectation\.json/m);
     expect(r.stdout).toMatch(/FAIL test\/cli\/fixtures\/scenarios\/wrong-expectation\.json[^\n]*\n[^\n]*\n {2}ExplicitDeny \(expected Allow\)/);

@@ -222,10 +222,14 @@ export async function run(options: ExplainOptions, ctx: RunContext): Promise<Exp
   return { kind: 'decided', entry, sources: loaded.map((p) => p.source) };
 }
 
+/**
+ * 0 allowed, 1 denied; 2 when there is no decision because the input is bad (a malformed
+ * scenario, a policy IAM would reject): that is not a denial (docs/exit-codes.md).
+ */
 export function exitCodeOf(result: ExplainResult): number {
-  if (result.kind === 'invalid-policies') return EXIT.failed;
+  if (result.kind === 'invalid-policies') return EXIT.usage;
   const e = result.entry;
-  if (typeof e.error === 'string' && e.error !== '') return EXIT.failed;
+  if (typeof e.error === 'string' && e.error !== '') return EXIT.usage;
   return e.decision === 'Allow' ? EXIT.ok : EXIT.failed;
 }
 

@@ -66,7 +66,12 @@ export function entryFailed(e: SimulateEntry): boolean {
   return e.expected !== undefined && e.expected !== null && e.decision !== e.expected;
 }
 
+/**
+ * 2 when a scenario could not be read or decided (bad input: its answer is unknown, not
+ * "failed"), else 1 when an expectation was not met, else 0 (docs/exit-codes.md).
+ */
 export function exitCodeOf(result: SimulateResult): number {
+  if (result.entries.some(hasError)) return EXIT.usage;
   return result.entries.some(entryFailed) ? EXIT.failed : EXIT.ok;
 }
 

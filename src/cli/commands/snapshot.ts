@@ -8,6 +8,7 @@ import { snapshotFromCliDir } from '../../account/from-cli.js';
 import { formatFileError } from '../../account/read-snapshot.js';
 import type { CommandOutput, RunContext } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
+import { localProfileProblem } from '../live-flags.js';
 import type { SnapshotCommandOptions } from '../options.js';
 
 function progressBar(write: (s: string) => void): (done: number, total: number, label: string) => void {
@@ -33,6 +34,8 @@ export async function execute(options: SnapshotCommandOptions, ctx: RunContext):
     ];
     return { stdout: '', stderr: `${lines.join('\n')}\n`, exitCode: errors.length ? EXIT.failed : EXIT.ok };
   }
+  const profile = localProfileProblem(options.profile);
+  if (profile) throw new CliError(profile, EXIT.usage);
   // Live: imported only here, so the other commands never load the AWS SDK.
   const live = await import('../../account/live.js');
   const { CredentialsError } = await import('../../account/aws-call.js');
@@ -54,7 +57,8 @@ export async function execute(options: SnapshotCommandOptions, ctx: RunContext):
     stderr.push(...result.notes);
     return { stdout: '', stderr: `${stderr.join('\n')}\n`, exitCode: EXIT.ok };
   } catch (e) {
-    if (e instanceof live.LiveReadError || e instanceof CredentialsError) throw new CliError(e.message, EXIT.failed);
+    if (e instanceof CredentialsError) throw new CliError(e.message, EXIT.usage);
+    if (e instanceof live.LiveReadError) throw new CliError(e.message, EXIT.failed);
     throw e;
   }
 }
