@@ -56,6 +56,11 @@ export const COMMAND_EXITS: Readonly<Record<CommandName, CommandExits>> = {
     1: 'an expectation not met',
     2: 'a usage error, or a scenario that cannot be read or is malformed (its entry says why; the others are still decided)',
   },
+  diagnose: {
+    0: 'no access error in the input',
+    1: 'access errors were read (each is diagnosed)',
+    2: 'a usage error, a snapshot that cannot be read, or no input readable',
+  },
   explain: {
     0: 'the request is allowed',
     1: 'the request is denied',

@@ -586,8 +586,7 @@ const diagnose: CommandSpec<'diagnose'> = {
     'matched to the notebook-job step that makes the request (or decided as explain would when no step ' +
     'does), decided again on the snapshot, and given the deciding statement and the proven fix check ' +
     'gives. Where the snapshot disagrees with AWS it says so and lists likely causes. With --example and ' +
-    'no input, reads the bundled examples/errors/. Exit status: 0 no access error in the input, 1 access ' +
-    'errors read, 2 usage error or nothing readable.',
+    'no input, reads the bundled examples/errors/.',
   examples: [
     { command: 'nbjob-iam diagnose --example', what: 'the example account and its bundled errors' },
     { command: 'pbpaste | nbjob-iam diagnose --snapshot acct.json -', what: 'an error copied from Studio' },

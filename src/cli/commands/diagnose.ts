@@ -38,7 +38,7 @@ export interface DiagnoseRun {
 }
 
 async function loadSnapshot(file: string, ctx: RunContext): Promise<{ snapshot: AccountSnapshot; text: string; name: string }> {
-  const input = await readInput(file, ctx);
+  const input = await readInput(file, ctx, { kind: 'snapshot' });
   const { snapshot, errors } = readSnapshotText(input.text, input.name);
   if (!snapshot) {
     const shown = errors.slice(0, 20).map(formatFileError).join('\n');
@@ -88,7 +88,7 @@ export async function run(options: DiagnoseCommandOptions, ctx: RunContext): Pro
   const selection: Selection = { ...base, ...(given.userProfileName ? { spaceName: undefined } : {}), ...(given.spaceName ? { userProfileName: undefined } : {}), ...given };
 
   const inputs: InputFile[] = options.inputs.length ? [] : await exampleInputs(ctx);
-  for (const arg of options.inputs) inputs.push(await readInput(arg, ctx));
+  for (const arg of options.inputs) inputs.push(await readInput(arg, ctx, { kind: 'aws-cli' }));
   const denials: Denial[] = [];
   const unreadable: Unreadable[] = [];
   let skipped = 0;
