@@ -10,9 +10,11 @@
  * Nothing here throws on bad input: a missing file becomes a gap, a malformed one an
  * error naming the file, line and column; the snapshot keeps what could be read.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError, maxBytesFor, readTextFileSync } from '../input/index.js';
 import { parseJson, toPlain } from '../policy/json.js';
+import type { JsonNode } from '../policy/json.js';
 import type { FileError } from './read-snapshot.js';
 import type {
   AccountSnapshot,
@@ -62,6 +64,72 @@ export interface FromCliResult {
   /** Files that could not be read as expected (the snapshot has what the others gave). */
   readonly errors: readonly FileError[];
   readonly gaps: readonly SnapshotGap[];
+  /**
+   * Required files (sts, iam, one SageMaker domain) that are absent, empty or hold an
+   * error instead of the output, each with the command that writes it. When any is listed
+   * the snapshot is not usable (its account or region is unknown: never invented).
+   */
+  readonly missingRequired: readonly { readonly file: string; readonly command: string; readonly reason: string }[];
+}
+
+export interface FromCliOptions {
+  readonly region?: string;
+  /** Cap per file in bytes (--max-input-size); default: the AWS CLI output default. */
+  readonly maxInputBytes?: number;
+}
+
+/**
+ * The AWS CLI command that writes `file`, with the placeholders filled from the file name
+ * (`kms-describe-key-1234.json` → `aws kms describe-key --key-id 1234`).
+ */
+export function commandForFile(file: string): string | undefined {
+  for (const entry of CLI_FILES) {
+    const names: string[] = [];
+    const pattern = entry.file
+      .split(/(<[^>]+>)/)
+      .map((part) => {
+        const m = /^<([^>]+)>$/.exec(part);
+        if (!m) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(m[1]!);
+        return m[1] === 'domain-id' ? '(d-[a-z0-9]+)' : '(.+)';
+      })
+      .join('');
+    const match = new RegExp(`^${pattern}$`).exec(file);
+    if (!match) continue;
+    let command = entry.command;
+    names.forEach((name, i) => {
+      command = command.split(`<${name}>`).join(match[i + 1] ?? `<${name}>`);
+    });
+    return command;
+  }
+  return undefined;
+}
+
+/** The first line of an error the AWS CLI wrote instead of the output, cut for display. */
+function firstLine(text: string): string {
+  const line = text.trim().split(/\r?\n/)[0] ?? '';
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+/** The node at a `$.a.b[0]["c d"]` path, or the deepest node on the way. */
+function nodeAtPath(root: JsonNode, path: string): JsonNode {
+  let node = root;
+  const tokens = path.match(/\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\]/g) ?? [];
+  for (const t of tokens) {
+    if (t.startsWith('.') || t.startsWith('["')) {
+      const key = t.startsWith('.') ? t.slice(1) : (JSON.parse(t.slice(1, -1)) as string);
+      if (node.type !== 'object') return node;
+      const m = node.members.find((x) => x.key === key);
+      if (!m) return node;
+      node = m.value;
+    } else {
+      if (node.type !== 'array') return node;
+      const next = node.elements[Number(t.slice(1, -1))];
+      if (!next) return node;
+      node = next;
+    }
+  }
+  return node;
 }
 
 type Json = unknown;
@@ -70,9 +138,21 @@ type Json = unknown;
 class CliDir {
   readonly errors: FileError[] = [];
   readonly gaps: SnapshotGap[] = [];
+  /** Files present but empty or holding an error message: their gap is already said. */
+  readonly failedSaves = new Map<string, string>();
   private readonly names: string[];
-  constructor(readonly dir: string) {
-    this.names = existsSync(dir) ? readdirSync(dir).sort() : [];
+  private readonly roots = new Map<string, JsonNode>();
+  constructor(
+    readonly dir: string,
+    private readonly maxBytes: number,
+  ) {
+    let names: string[] = [];
+    try {
+      names = existsSync(dir) ? readdirSync(dir).sort() : [];
+    } catch (e) {
+      this.errors.push({ file: dir, line: 0, column: 0, path: '$', message: e instanceof Error ? e.message : String(e) });
+    }
+    this.names = names;
   }
 
   has(file: string): boolean {
@@ -86,27 +166,57 @@ class CliDir {
       .map((file) => ({ file, middle: file.slice(prefix.length, file.length - suffix.length) }));
   }
 
+  /** Whether `file` is present but could not be used (unreadable, malformed, empty, an error message). */
+  failed(file: string): boolean {
+    return this.failedSaves.has(file) || this.errors.some((e) => e.file === file);
+  }
+
   read(file: string): Json | undefined {
     if (!this.has(file)) return undefined;
-    const text = readFileSync(join(this.dir, file), 'utf8');
+    let text: string;
+    try {
+      text = readTextFileSync(join(this.dir, file), { maxBytes: this.maxBytes, displayName: file }).text;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      this.errors.push({ file, line: e.position?.line ?? 0, column: e.position?.column ?? 0, path: '$', message: e.detail });
+      return undefined;
+    }
+    const rerun = `re-run: ${commandForFile(file) ?? 'the command in docs/snapshot-from-cli.md'} > ${file}`;
+    const trimmed = text.trimStart();
+    if (trimmed === '') {
+      // `aws ... > file` that failed leaves an empty file: the output is missing, not malformed.
+      this.failedSaves.set(file, 'is empty');
+      this.gaps.push({ what: file, file, message: `${file} is empty (the command failed when it was saved); ${rerun}` });
+      return undefined;
+    }
+    if (trimmed[0] !== '{' && trimmed[0] !== '[') {
+      // An error message saved instead of the output (`aws ... > file 2>&1`).
+      this.failedSaves.set(file, `holds "${firstLine(text)}"`);
+      this.gaps.push({ what: file, file, message: `${file} holds an error, not the output: "${firstLine(text)}"; ${rerun}` });
+      return undefined;
+    }
     const parsed = parseJson(text);
     if (!parsed.ok) {
       this.errors.push({ file, line: parsed.error.line, column: parsed.error.column, path: parsed.error.path, message: parsed.error.message });
       return undefined;
     }
+    this.roots.set(file, parsed.root);
     return toPlain(parsed.root);
   }
 
   expect(file: string, what: string): Json | undefined {
     const value = this.read(file);
-    if (value === undefined && !this.errors.some((e) => e.file === file)) {
-      this.gaps.push({ what, file, message: `${file} is missing: save it with the command in docs/snapshot-from-cli.md` });
+    if (value === undefined && !this.failed(file)) {
+      this.gaps.push({ what, file, message: `${file} is missing: save it with ${commandForFile(file) ?? 'the command in docs/snapshot-from-cli.md'} > ${file}` });
     }
     return value;
   }
 
+  /** The value at `path` is not what the command writes: the error points at it in the file. */
   wrongShape(file: string, path: string, expected: string): void {
-    this.errors.push({ file, line: 1, column: 1, path, message: `expected ${expected}` });
+    const root = this.roots.get(file);
+    const node = root ? nodeAtPath(root, path) : undefined;
+    this.errors.push({ file, line: node?.loc.line ?? 0, column: node?.loc.column ?? 0, path, message: `expected ${expected}` });
   }
 }
 
@@ -122,9 +232,17 @@ function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
+/**
+ * Tags as a record. Keys are data: one named `__proto__` or `constructor` is kept as an own
+ * property (an assignment would set the prototype and drop the tag).
+ */
 function tagsOf(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const t of list(v)) if (isObject(t) && typeof t.Key === 'string') out[t.Key] = String(t.Value ?? '');
+  for (const t of list(v)) {
+    if (isObject(t) && typeof t.Key === 'string') {
+      Object.defineProperty(out, t.Key, { value: String(t.Value ?? ''), enumerable: true, writable: true, configurable: true });
+    }
+  }
   return out;
 }
 
@@ -401,7 +519,7 @@ function readVpcEndpoints(dir: CliDir): VpcEndpoint[] {
   const file = 'ec2-describe-vpc-endpoints.json';
   const body = dir.read(file);
   if (body === undefined) {
-    dir.gaps.push({ what: 'VPC endpoints', file, message: `${file} is missing: endpoint policies cannot be checked` });
+    dir.gaps.push({ what: 'VPC endpoints', file, message: `${file} is ${dir.failed(file) ? 'not usable (see above)' : 'missing'}: endpoint policies cannot be checked` });
     return [];
   }
   if (!isObject(body)) {
@@ -481,10 +599,11 @@ function readEcr(dir: CliDir, region: string, accountId: string): EcrRepository[
 
 /**
  * Builds a snapshot from a folder of saved AWS CLI outputs. `region` wins over the
- * region found in the domain's ARN.
+ * region found in the domain's ARN. The account and region are never invented: when
+ * they cannot be known, `missingRequired` says which file to save.
  */
-export function snapshotFromCliDir(dirPath: string, options: { region?: string } = {}): FromCliResult {
-  const dir = new CliDir(dirPath);
+export function snapshotFromCliDir(dirPath: string, options: FromCliOptions = {}): FromCliResult {
+  const dir = new CliDir(dirPath, maxBytesFor('aws-cli', options.maxInputBytes));
   if (!existsSync(dirPath)) {
     dir.errors.push({ file: dirPath, line: 0, column: 0, path: '$', message: 'folder not found' });
   }
@@ -502,8 +621,8 @@ export function snapshotFromCliDir(dirPath: string, options: { region?: string }
     snapshotVersion: 1,
     generatedAt: new Date().toISOString(),
     source: 'aws-cli',
-    accountId: accountId ?? '000000000000',
-    region: region || 'us-east-1',
+    accountId: accountId ?? '',
+    region,
     partition: arnParts?.[1] === 'aws-cn' || arnParts?.[1] === 'aws-us-gov' ? arnParts[1] : 'aws',
     organization: readOrganization(dir, accountId ?? ''),
     roles: iam.roles,
@@ -516,5 +635,26 @@ export function snapshotFromCliDir(dirPath: string, options: { region?: string }
     ecrRepositories: readEcr(dir, region, accountId ?? ''),
     gaps: dir.gaps,
   };
-  return { snapshot, errors: dir.errors, gaps: dir.gaps };
+  return { snapshot, errors: dir.errors, gaps: dir.gaps, missingRequired: missingRequired(dir, accountId, region) };
+}
+
+/** The required outputs that are absent or unusable, and the account/region when unknown. */
+function missingRequired(dir: CliDir, accountId: string | undefined, region: string): FromCliResult['missingRequired'] {
+  const out: { file: string; command: string; reason: string }[] = [];
+  const why = (file: string): string => dir.failedSaves.get(file) ?? (dir.has(file) ? 'cannot be read' : 'is missing');
+  const sts = 'sts-get-caller-identity.json';
+  if (!accountId || !dir.has(sts) || dir.failed(sts)) out.push({ file: sts, command: 'aws sts get-caller-identity', reason: accountId ? why(sts) : `${why(sts)}, so the account id is unknown` });
+  const iamPages = [...(dir.has('iam-get-account-authorization-details.json') ? ['iam-get-account-authorization-details.json'] : []), ...dir.matching('iam-get-account-authorization-details-').map((m) => m.file)];
+  if (iamPages.length === 0 || iamPages.every((f) => dir.failed(f))) {
+    const f = iamPages[0] ?? 'iam-get-account-authorization-details.json';
+    out.push({ file: f, command: 'aws iam get-account-authorization-details', reason: why(f) });
+  }
+  const domains = dir.matching('sagemaker-describe-domain-');
+  if (domains.length === 0 || domains.every((d) => dir.failed(d.file))) {
+    const f = domains[0]?.file ?? 'sagemaker-describe-domain-<domain-id>.json';
+    out.push({ file: f, command: 'aws sagemaker describe-domain --domain-id <domain-id>', reason: domains[0] ? why(f) : 'is missing' });
+  } else if (!region) {
+    out.push({ file: domains[0]!.file, command: 'aws sagemaker describe-domain (or pass --region)', reason: 'has no DomainArn, so the region is unknown' });
+  }
+  return out;
 }

@@ -16,8 +16,10 @@ export interface FileError {
   readonly message: string;
 }
 
+/** `file:line:column: message (at $.path)`; without line and column when the error has none (line 0). */
 export function formatFileError(e: FileError): string {
-  return `${e.file}:${e.line}:${e.column}: ${e.message}${e.path && e.path !== '$' ? ` (at ${e.path})` : ''}`;
+  const where = e.line > 0 ? `${e.file}:${e.line}:${e.column}` : e.file;
+  return `${where}: ${e.message}${e.path && e.path !== '$' ? ` (at ${e.path})` : ''}`;
 }
 
 interface AjvError {

@@ -85,7 +85,7 @@ export async function run(options: CheckOptions, ctx: RunContext): Promise<Check
       if (!out.ok) throw new CliError(out.message, EXIT.usage);
       return { label, result: out.result };
     } catch (e) {
-      if (e instanceof CheckEngineError) throw new CliError(`a policy in the snapshot cannot be evaluated: ${e.message}`, EXIT.failed);
+      if (e instanceof CheckEngineError) throw new CliError(`a policy in the snapshot cannot be evaluated: ${e.message}`, EXIT.usage);
       throw e;
     }
   };

@@ -23,16 +23,27 @@ export async function execute(options: SnapshotCommandOptions, ctx: RunContext):
   const out = path.resolve(ctx.cwd, options.out);
   if (options.fromCli) {
     const dir = path.resolve(ctx.cwd, options.fromCli);
-    const { snapshot, errors, gaps } = snapshotFromCliDir(dir, { region: options.region });
+    const { snapshot, errors, gaps, missingRequired } = snapshotFromCliDir(dir, { region: options.region, maxInputBytes: options.maxInputBytes });
     if (errors.some((e) => e.message === 'folder not found')) throw new CliError(`${options.fromCli}: no such folder`, EXIT.usage);
+    const shownErrors = errors.map((e) => `error: ${formatFileError({ ...e, file: path.join(options.fromCli ?? '', e.file) })}`);
+    if (missingRequired.length > 0) {
+      // Without these the account or region would have to be invented: nothing is written.
+      const lines = [
+        `${options.out} not written: ${missingRequired.length === 1 ? 'a required output is' : 'required outputs are'} missing from ${options.fromCli}`,
+        ...missingRequired.map((m) => `missing: ${path.join(options.fromCli ?? '', m.file)} ${m.reason}; save it with: ${m.command} > ${m.file}`),
+        ...shownErrors,
+      ];
+      return { stdout: '', stderr: `${lines.join('\n')}\n`, exitCode: EXIT.usage };
+    }
     await mkdir(path.dirname(out), { recursive: true });
     await writeFile(out, `${JSON.stringify(snapshot, null, 2)}\n`);
     const lines = [
       `wrote ${options.out}: account ${snapshot.accountId}, ${snapshot.region}, ${snapshot.roles.length} roles, ${snapshot.sagemaker.domains.length} domains`,
-      ...errors.map((e) => `error: ${formatFileError({ ...e, file: path.join(options.fromCli ?? '', e.file) })}`),
+      ...shownErrors,
       ...gaps.map((g) => `not read: ${g.what}: ${g.message}`),
     ];
-    return { stdout: '', stderr: `${lines.join('\n')}\n`, exitCode: errors.length ? EXIT.failed : EXIT.ok };
+    // A file that is not the output of its command is bad input (2); gaps are listed, and check marks what they leave undecided.
+    return { stdout: '', stderr: `${lines.join('\n')}\n`, exitCode: errors.length ? EXIT.usage : EXIT.ok };
   }
   const profile = localProfileProblem(options.profile);
   if (profile) throw new CliError(profile, EXIT.usage);
