@@ -207,7 +207,8 @@ describe('huge values: bounded output, no stack overflow', () => {
       const r = run([...args, '--max-input-size', '64MiB'], dir);
       expect([0, 1, 2], `${args.join(' ')}: ${r.stderr.slice(0, 500)}`).toContain(r.status);
       expect(r.stderr).not.toMatch(/internal error/);
-      expect(r.stdout.length + r.stderr.length).toBeLessThan(size);
+      // Text is for people: values cut. JSON is data: a Sid stays whole, but only once or twice.
+      expect(r.stdout.length + r.stderr.length).toBeLessThan(args.includes('json') ? 3 * size : 20_000);
     }
   });
 });
