@@ -67,6 +67,16 @@ export interface FlowSetup {
   /** Account and repository of the training image (SageMaker Distribution lives in an AWS account). */
   readonly imageAccountId: string;
   readonly imageRepository: string;
+  /**
+   * Security groups configured on the domain, profile or space. The form lists the VPC's
+   * security groups (ec2:DescribeSecurityGroups) only when none are configured; undefined
+   * (not known) counts as none, so the call is checked.
+   */
+  readonly configuredSecurityGroupIds?: readonly string[];
+  /** A custom SageMaker image chosen in the form (spec §2: resolved with DescribeImageVersion + DescribeAppImageConfig). */
+  readonly customImage?: { readonly imageName: string; readonly appImageConfigName: string; readonly version?: number };
+  /** A Studio lifecycle configuration chosen in the form: its script is fetched and staged with the notebook (spec #11). */
+  readonly lifecycleConfigName?: string;
   /** Names the extension would generate; fixed here so results are reproducible. */
   readonly jobName: string;
   readonly definitionId: string;
@@ -193,6 +203,8 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
   const profileArn = setup.spaceName
     ? arn(setup, 'sagemaker', `space/${setup.domainId}/${setup.spaceName}`)
     : arn(setup, 'sagemaker', `user-profile/${setup.domainId}/${setup.userProfileName ?? 'default'}`);
+  // A space with its owner's user profile (a private space): the extension reads both (spec #2, #12).
+  const ownerProfileArn = setup.spaceName && setup.userProfileName ? arn(setup, 'sagemaker', `user-profile/${setup.domainId}/${setup.userProfileName}`) : undefined;
   const trainingJobArn = arn(setup, 'sagemaker', `training-job/${setup.jobName.toLowerCase()}`);
   const pipelineArn = arn(setup, 'sagemaker', `pipeline/${setup.definitionId.toLowerCase()}`);
   const ruleArn = arn(setup, 'events', `rule/${setup.definitionId}`);
@@ -251,6 +263,56 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
     evidence: 'code',
     why: 'The form reads the domain default subnets, security groups and execution role.',
   });
+  if (ownerProfileArn) {
+    steps.push({
+      ...base,
+      id: 'form.describe-owner-profile',
+      number: '#2',
+      phase: 'form',
+      title: "Read the settings of the space owner's user profile",
+      caller: 'studio',
+      action: 'sagemaker:DescribeUserProfile',
+      resource: ownerProfileArn,
+      context: requested,
+      layers: ['identity', 'scp'],
+      coveredBy: ['P7'],
+      evidence: 'code',
+      why: "A private space inherits its owner's execution role and network settings.",
+    });
+  }
+  steps.push({
+    ...base,
+    id: 'form.describe-app',
+    number: '#2',
+    phase: 'form',
+    title: 'Read the running JupyterLab app (its image is the default)',
+    caller: 'studio',
+    action: 'sagemaker:DescribeApp',
+    // The app ARN names the space (or, in Studio Classic, the user profile), the app type and name (SAR: app).
+    resource: arn(setup, 'sagemaker', `app/${setup.domainId}/${setup.spaceName ?? setup.userProfileName ?? 'default'}/${setup.spaceName ? 'jupyterlab' : 'jupyterserver'}/default`),
+    context: requested,
+    layers: ['identity', 'scp'],
+    coveredBy: ['P7'],
+    evidence: 'code',
+    required: false,
+    why: 'The extension describes the app it runs in to preselect its image; without it the form offers no default image.',
+  });
+  steps.push({
+    ...base,
+    id: 'form.list-domains',
+    number: '#2',
+    phase: 'form',
+    title: 'List the Studio domains',
+    caller: 'studio',
+    action: 'sagemaker:ListDomains',
+    resource: '*',
+    context: requested,
+    layers: ['identity', 'scp'],
+    coveredBy: ['none'],
+    evidence: 'code',
+    required: false,
+    why: 'The extension lists domains to find its own when the app metadata does not name it; the reference page forgets it.',
+  });
   steps.push({
     ...base,
     id: 'form.describe-subnets',
@@ -283,6 +345,24 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
     required: setup.vpcOnly,
     why: 'Subnets without an internet gateway route are the default.',
   });
+  if (!setup.configuredSecurityGroupIds?.length) {
+    steps.push({
+      ...base,
+      id: 'form.describe-security-groups',
+      number: '#3',
+      phase: 'form',
+      title: 'List the VPC security groups',
+      caller: 'studio',
+      action: 'ec2:DescribeSecurityGroups',
+      resource: '*',
+      context: requested,
+      layers: ['identity', 'scp'],
+      coveredBy: ['P7'],
+      evidence: 'code',
+      required: setup.vpcOnly,
+      why: 'No security group is configured on the domain, profile or space: the form offers the VPC\'s (the default group).',
+    });
+  }
   steps.push({
     ...base,
     id: 'form.head-bucket',
@@ -322,25 +402,25 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       why: 'Only when the default bucket does not exist yet; failures are only logged.',
     });
   }
-  if (local) {
-    steps.push({
-      ...base,
-      id: 'form.list-roles',
-      number: '#6',
-      phase: 'form',
-      title: 'List the job roles',
-      caller: 'studio',
-      action: 'iam:ListRoles',
-      resource: '*',
-      // IAM is global: the request goes to us-east-1 (spec §5.7, G42).
-      context: { 'aws:RequestedRegion': 'us-east-1' },
-      layers: ['identity', 'scp'],
-      coveredBy: ['none'],
-      evidence: 'code',
-      required: false,
-      why: 'Local JupyterLab lists roles named SagemakerJupyterScheduler*.',
-    });
-  }
+  steps.push({
+    ...base,
+    id: 'form.list-roles',
+    number: '#6',
+    phase: 'form',
+    title: 'List the job roles for the role picker',
+    caller: 'studio',
+    action: 'iam:ListRoles',
+    resource: '*',
+    // IAM is global: the request goes to us-east-1 (spec §5.7, G42).
+    context: { 'aws:RequestedRegion': 'us-east-1' },
+    layers: ['identity', 'scp'],
+    coveredBy: ['none'],
+    evidence: 'code',
+    required: false,
+    why: local
+      ? 'Local JupyterLab lists roles named SagemakerJupyterScheduler* to offer them as the job role.'
+      : 'The role picker lists roles (the extension pages through iam:ListRoles); without it the user types the role ARN.',
+  });
 
   // Phase "submit": common to run-now and schedule.
   for (const bucket of new Set([setup.inputBucket, setup.outputBucket])) {
@@ -409,6 +489,107 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
     evidence: 'code',
     why: 'Tags of the user profile or space are copied onto the training job, pipeline and rule.',
   });
+  if (ownerProfileArn) {
+    steps.push({
+      ...base,
+      id: 'submit.list-owner-profile-tags',
+      number: '#12',
+      phase: 'submit',
+      title: "Read the tags of the space owner's user profile",
+      caller: 'studio',
+      action: 'sagemaker:ListTags',
+      resource: ownerProfileArn,
+      context: requested,
+      layers: ['identity', 'scp'],
+      coveredBy: ['P5'],
+      evidence: 'code',
+      why: 'For a space, the tags of the space and of its owner\'s user profile are both read to be copied onto the job.',
+    });
+  }
+  if (setup.lifecycleConfigName) {
+    steps.push({
+      ...base,
+      id: 'submit.describe-lifecycle-config',
+      number: '#11',
+      phase: 'submit',
+      title: 'Read the lifecycle configuration script',
+      caller: 'studio',
+      action: 'sagemaker:DescribeStudioLifecycleConfig',
+      resource: arn(setup, 'sagemaker', `studio-lifecycle-config/${setup.lifecycleConfigName}`),
+      context: requested,
+      layers: ['identity', 'scp'],
+      coveredBy: ['P7'],
+      evidence: 'code',
+      why: 'The chosen lifecycle configuration\'s script is fetched and staged with the notebook as lcc-init-script.sh; a denial fails the upload.',
+    });
+  }
+  if (setup.customImage) {
+    const img = setup.customImage;
+    for (const [action, resource, title] of [
+      ['sagemaker:DescribeImage', `image/${img.imageName}`, 'Read the custom image'],
+      ['sagemaker:DescribeImageVersion', `image-version/${img.imageName}/${img.version ?? 1}`, 'Find the ECR URI of the custom image version'],
+      ['sagemaker:DescribeAppImageConfig', `app-image-config/${img.appImageConfigName}`, 'Read the kernel settings of the custom image'],
+    ] as const) {
+      steps.push({
+        ...base,
+        id: `submit.${actionSlug(action)}`,
+        number: '#7',
+        phase: 'submit',
+        title,
+        caller: 'studio',
+        action,
+        resource: arn(setup, 'sagemaker', resource),
+        context: requested,
+        layers: ['identity', 'scp'],
+        coveredBy: action === 'sagemaker:DescribeImage' ? ['none'] : ['P7'],
+        evidence: 'code',
+        why: 'A custom image is resolved to its ECR URI and kernel before the training job is created; a denial fails the submit.',
+      });
+    }
+  }
+  steps.push({
+    ...base,
+    id: 'submit.rollback-delete-input',
+    number: '#13',
+    phase: 'submit',
+    title: 'Roll back: delete the staged notebook when the submit fails',
+    caller: 'studio',
+    action: 's3:DeleteObject',
+    resource: `arn:${p}:s3:::${setup.inputBucket}/${inputPrefix}/notebook.ipynb`,
+    context: { ...requested, ...s3Context(studioVpce) },
+    layers: s3Layers(studioVpce),
+    viaVpcEndpoint: studioVpce,
+    coveredBy: ['P7'],
+    evidence: 'code',
+    // Only on a failed submit; without it the job still fails as it would, but leaves its input behind.
+    required: false,
+    why: 'When a later submit call fails, the extension deletes what it uploaded; denied, the staged files stay behind as debris.',
+  });
+  if (options.kmsValidationAtSubmit) {
+    for (const [id, key, use] of [
+      ['submit.describe-output-key', setup.outputKmsKeyArn, 'output'],
+      ['submit.describe-volume-key', setup.volumeKmsKeyArn, 'volume'],
+    ] as const) {
+      if (!key || (use === 'volume' && key === setup.outputKmsKeyArn)) continue;
+      steps.push({
+        ...base,
+        id,
+        number: '#17',
+        phase: 'submit',
+        title: `SageMaker validates the ${use === 'output' && key === setup.volumeKmsKeyArn ? 'output and volume' : use} key`,
+        caller: 'studio',
+        action: 'kms:DescribeKey',
+        resource: key,
+        kmsKeyArn: key,
+        context: { ...requested, 'kms:ViaService': `sagemaker.${r}.amazonaws.com`, 'kms:CallerAccount': a },
+        layers: ['identity', 'scp', 'rcp', 'key'],
+        coveredBy: ['K1'],
+        evidence: 'inferred',
+        dependsOn: ['kmsValidationAtSubmit'],
+        why: 'With the option kmsValidationAtSubmit, SageMaker checks the key with the caller\'s credentials when the job or pipeline is created (the reference page\'s K1 grants kms:DescribeKey).',
+      });
+    }
+  }
 
   const createTags = notebookJobTags(setup, false);
   const resourceTagsOnCreate = options.createTimeResourceTags === 'fromRequestTags' ? resourceTagContext(createTags) : {};
@@ -528,6 +709,29 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       why: 'The rule has one target, the pipeline, with the job role.',
     });
     steps.push(passRole('schedule.pass-job-role-events', '#24', 'schedule', 'Pass the job role to EventBridge', 'studio', 'events.amazonaws.com', 'PutTargets takes the role EventBridge will assume to start the pipeline.'));
+    // Rollback (#13): when PutRule or PutTargets fails, the extension deletes what it created.
+    // Only on a failed submit, and a denial leaves debris rather than failing a job: warnings.
+    for (const [action, resource, what] of [
+      ['sagemaker:DeletePipeline', pipelineArn, 'pipeline'],
+      ['events:DeleteRule', ruleArn, 'rule'],
+    ] as const) {
+      steps.push({
+        ...base,
+        id: `schedule.rollback-${actionSlug(action)}`,
+        number: '#13',
+        phase: 'schedule',
+        title: `Roll back: delete the new ${what} when scheduling fails`,
+        caller: 'studio',
+        action,
+        resource,
+        context: { ...requested, ...resourceTagContext(createTags) },
+        layers: ['identity', 'scp'],
+        coveredBy: [action === 'events:DeleteRule' ? 'P2' : 'P7'],
+        evidence: 'code',
+        required: false,
+        why: `When a later scheduling call fails, the extension deletes the ${what} it created; denied, an orphan ${what} stays behind.`,
+      });
+    }
 
     // Phase "run": every tick of the schedule.
     steps.push({
@@ -1038,6 +1242,108 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       coveredBy: ['P7'],
       evidence: 'code',
       why: 'Deleting a job definition deletes its pipeline.',
+    });
+    steps.push({
+      ...base,
+      id: 'manage.list-pipeline-executions',
+      number: '#46',
+      phase: 'manage',
+      title: 'Find the running executions of a job definition',
+      caller: 'studio',
+      action: 'sagemaker:ListPipelineExecutions',
+      resource: pipelineArn,
+      context: { ...requested, ...resourceTagContext(createTags) },
+      layers: ['identity', 'scp'],
+      coveredBy: ['none'],
+      evidence: 'code',
+      why: 'DeletePipeline fails while an execution is pending, so the extension lists the executions first; the reference page forgets it.',
+    });
+    steps.push({
+      ...base,
+      id: 'manage.stop-pipeline-execution',
+      number: '#46',
+      phase: 'manage',
+      title: 'Stop a running execution of a job definition',
+      caller: 'studio',
+      action: 'sagemaker:StopPipelineExecution',
+      // SAR: pipeline-execution, arn:…:pipeline/<name>/execution/<id>. Executions do not carry the
+      // pipeline's tags, so no aws:ResourceTag is known for them.
+      resource: `${pipelineArn}/execution/a1b2c3d4e5f6`,
+      context: requested,
+      unknownContextKeys: ['aws:ResourceTag/sagemaker:is-scheduling-notebook-job'],
+      layers: ['identity', 'scp'],
+      coveredBy: ['none'],
+      evidence: 'code',
+      // Only when a run is in progress at deletion; the reference page forgets it.
+      required: false,
+      why: 'Deleting a job definition while a run is in progress stops that execution first.',
+    });
+    steps.push({
+      ...base,
+      id: 'manage.update-pipeline',
+      number: '#45',
+      phase: 'manage',
+      title: 'Edit a job definition (its pipeline)',
+      caller: 'studio',
+      action: 'sagemaker:UpdatePipeline',
+      resource: pipelineArn,
+      context: { ...requested, ...resourceTagContext(createTags) },
+      layers: ['identity', 'scp'],
+      coveredBy: ['none'],
+      evidence: 'code',
+      why: 'Editing a job definition rewrites its pipeline definition (and role); the reference page forgets UpdatePipeline.',
+    });
+    steps.push(passRole('manage.pass-job-role-update', '#45', 'manage', 'Pass the job role again when editing a job definition', 'studio', 'sagemaker.amazonaws.com', 'UpdatePipeline takes RoleArn, so IAM checks iam:PassRole again.', pipelineArn));
+    steps.push({
+      ...base,
+      id: 'manage.delete-pipeline-tags',
+      number: '#45',
+      phase: 'manage',
+      title: 'Remove tags of a job definition (its pipeline)',
+      caller: 'studio',
+      action: 'sagemaker:DeleteTags',
+      resource: pipelineArn,
+      context: { ...requested, ...resourceTagContext(createTags) },
+      // Which keys are removed depends on the edit.
+      unknownContextKeys: ['aws:TagKeys'],
+      layers: ['identity', 'scp'],
+      coveredBy: ['none'],
+      evidence: 'code',
+      required: false,
+      why: 'Editing a job definition rewrites its tags (sagemaker:DeleteTags, then AddTags); denied, the old tags stay.',
+    });
+    steps.push({
+      ...base,
+      id: 'manage.list-rule-tags',
+      number: '#42',
+      phase: 'manage',
+      title: 'Read the tags of the rule of a job definition',
+      caller: 'studio',
+      action: 'events:ListTagsForResource',
+      resource: ruleArn,
+      context: { ...requested, ...resourceTagContext(createTags) },
+      layers: ['identity', 'scp'],
+      coveredBy: ['none'],
+      evidence: 'code',
+      required: false,
+      why: 'The rule\'s tags are read to keep them in step with the pipeline\'s when a job definition is edited.',
+    });
+    steps.push({
+      ...base,
+      id: 'manage.untag-rule',
+      number: '#45',
+      phase: 'manage',
+      title: 'Remove tags of the rule of a job definition',
+      caller: 'studio',
+      action: 'events:UntagResource',
+      resource: ruleArn,
+      context: { ...requested, ...resourceTagContext(createTags) },
+      unknownContextKeys: ['aws:TagKeys'],
+      layers: ['identity', 'scp'],
+      coveredBy: ['none'],
+      evidence: 'code',
+      required: false,
+      why: 'Editing a job definition rewrites the rule\'s tags (events:UntagResource, then TagResource); denied, the old tags stay.',
     });
   }
   return steps;

@@ -207,8 +207,9 @@ export function validateGenerateOptions(options: GenerateOptions): string[] {
 /**
  * The setups the policies are derived from and proven on: a user profile with the
  * SageMaker Distribution image (an AWS-owned ECR account), and a shared space with a
- * custom image in the account, so both kinds of Studio context and both kinds of image
- * are exercised by every generated statement.
+ * custom image in the account and a lifecycle configuration, so both kinds of Studio
+ * context, both kinds of image and the optional submit calls (#7, #11) are exercised by
+ * every generated statement.
  */
 export function proofSetups(options: GenerateOptions): ProofSetup[] {
   const a = options.accountId;
@@ -250,6 +251,8 @@ export function proofSetups(options: GenerateOptions): ProofSetup[] {
         profileTags: {},
         imageAccountId: a,
         imageRepository: 'team-images/custom-notebook',
+        customImage: { imageName: 'custom-notebook', appImageConfigName: 'custom-notebook-kernel', version: 3 },
+        lifecycleConfigName: 'install-team-packages',
         jobName: 'Weekly-Churn-Model-9f8e7d6c-2026-12-24-23-59-59',
         definitionId: 'Weekly-Churn-Model-0a0b0c0d',
       },
@@ -268,6 +271,11 @@ function statementResource(step: FlowStep, options: GenerateOptions): string {
     if (m) return `arn:${p}:sagemaker:${region}:${account}:${m[1]}/${options.domainId ?? '*'}/*`;
     // The domain itself: the one given, else any (the proof setups' domain id is made up).
     if (rest.startsWith('domain/')) return `arn:${p}:sagemaker:${region}:${account}:domain/${options.domainId ?? '*'}`;
+    // The app Studio runs in: any space or profile of the domain, any app type and name.
+    if (rest.startsWith('app/')) return `arn:${p}:sagemaker:${region}:${account}:app/${options.domainId ?? '*'}/*`;
+    // Images, their versions and configs, lifecycle configs: the user picks any in the form.
+    const picked = /^(image|image-version|app-image-config|studio-lifecycle-config)\//.exec(rest);
+    if (picked) return `arn:${p}:sagemaker:${region}:${account}:${picked[1]}/*`;
   }
   if (service === 'ecr' && rest.startsWith('repository/')) {
     // The SageMaker Distribution image lives in an AWS account that differs by region, a

@@ -18,6 +18,10 @@ export interface Selection {
   readonly volumeKmsKeyArn?: string;
   readonly inputBucket?: string;
   readonly outputBucket?: string;
+  /** A custom image chosen in the form (its name, app image config and version). */
+  readonly customImage?: FlowSetup['customImage'];
+  /** A Studio lifecycle configuration chosen in the form. */
+  readonly lifecycleConfigName?: string;
 }
 
 export type SetupResult = { readonly ok: true; readonly setup: FlowSetup; readonly notes: readonly string[] } | { readonly ok: false; readonly message: string };
@@ -57,6 +61,8 @@ export function resolveSetup(snapshot: AccountSnapshot, sel: Selection): SetupRe
   let userProfileName: string | undefined;
   let spaceName: string | undefined;
   let profileTags: Record<string, string> = {};
+  // Security groups configured for the app: the form lists the VPC's only when there are none (spec #3).
+  const securityGroups = new Set(domain.securityGroupIds);
   if (sel.spaceName) {
     const space = snapshot.sagemaker.spaces.find((s) => s.domainId === domain.id && s.name === sel.spaceName);
     if (!space) return { ok: false, message: `space ${sel.spaceName} is not in domain ${domain.id} of the snapshot` };
@@ -70,6 +76,7 @@ export function resolveSetup(snapshot: AccountSnapshot, sel: Selection): SetupRe
     if (profile) {
       userProfileName = profile.name;
       profileTags = { ...profile.tags };
+      for (const sg of profile.securityGroupIds) securityGroups.add(sg);
       studioRole ??= profile.executionRole;
       if (!sel.userProfileName && profiles.length > 1) notes.push(`several user profiles: checking ${profile.name}; choose one with --user-profile or use --all-profiles`);
     }
@@ -102,6 +109,9 @@ export function resolveSetup(snapshot: AccountSnapshot, sel: Selection): SetupRe
     outputBucket: sel.outputBucket ?? sel.inputBucket ?? defaultBucket,
     outputKmsKeyArn: sel.outputKmsKeyArn,
     volumeKmsKeyArn: sel.volumeKmsKeyArn,
+    configuredSecurityGroupIds: [...securityGroups],
+    ...(sel.customImage ? { customImage: sel.customImage } : {}),
+    ...(sel.lifecycleConfigName ? { lifecycleConfigName: sel.lifecycleConfigName } : {}),
     profileTags,
     imageAccountId: DISTRIBUTION_IMAGE_ACCOUNTS[snapshot.region] ?? snapshot.accountId,
     imageRepository: 'sagemaker-distribution-prod',

@@ -211,7 +211,7 @@ describe('generate: scoped, not *', () => {
     for (const s of identity.filter((x) => x.Resource === '*')) {
       if (list(s.Action).every((a) => a === 'iam:ListRoles')) expect(s.Condition).toBeUndefined();
       else expect(s.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': 'us-east-1' } });
-      for (const a of list(s.Action)) expect(a).toMatch(/^(ec2:Describe|ec2:(Create|Delete)NetworkInterface|ecr:GetAuthorizationToken$|sagemaker:Search$|iam:ListRoles$)/);
+      for (const a of list(s.Action)) expect(a).toMatch(/^(ec2:Describe|ec2:(Create|Delete)NetworkInterface|ecr:GetAuthorizationToken$|sagemaker:(Search|ListDomains)$|iam:ListRoles$)/);
     }
   });
 
