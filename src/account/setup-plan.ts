@@ -20,15 +20,28 @@
  *   iam:PutRolePolicy, iam:CreatePolicy, iam:CreatePolicyVersion, iam:DeletePolicyVersion,
  *   iam:AttachRolePolicy and sagemaker:AddTags. A second `--apply` changes nothing.
  *
+ * - Every variant the domain allows is planned by default: Studio's form offers "Run now"
+ *   and "Run on a schedule" in every domain, so the fixes of both are united (`--variant`
+ *   plans one).
+ * - Before falling back to a managed policy, the role's managed-policy quota is checked (10
+ *   per role by default; the account's value is read with iam:GetAccountSummary,
+ *   `AttachedPoliciesPerRoleQuota`, and when that read is denied the default is assumed and
+ *   the plan says so).
+ * - When the credentials stop working half-way through `--apply` (ExpiredToken and the
+ *   like), the run stops and says exactly which changes were made and which remain; a new
+ *   `--apply` with fresh credentials re-reads the account and makes only what remains.
+ *
  * Quotas: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
  * (role inline policies 10,240 characters in aggregate, managed policy 6,144, trust policy
- * 2,048 by default, five versions per managed policy; whitespace is not counted).
+ * 2,048 by default, five versions per managed policy, 10 managed policies per role by
+ * default; whitespace is not counted).
  */
 import {
   AttachRolePolicyCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   DeletePolicyVersionCommand,
+  GetAccountSummaryCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   ListPolicyVersionsCommand,
@@ -40,6 +53,7 @@ import { AddTagsCommand } from '@aws-sdk/client-sagemaker';
 import { applyFixes, checkSetup } from '../notebook-jobs/check.js';
 import type { CheckResult } from '../notebook-jobs/check.js';
 import { engineEvaluator } from '../notebook-jobs/evaluate.js';
+import { DEFAULT_VARIANTS } from '../notebook-jobs/generate.js';
 import { describeTarget, FIX_POLICY_NAME, mergeFixes } from '../notebook-jobs/fixes.js';
 import type { Fix, FixOwner, FixTarget } from '../notebook-jobs/fixes.js';
 import type { FlowSetup, Variant } from '../notebook-jobs/flow.js';
@@ -57,6 +71,8 @@ export const INLINE_AGGREGATE_QUOTA = 10_240;
 export const MANAGED_POLICY_QUOTA = 6_144;
 export const TRUST_POLICY_DEFAULT_QUOTA = 2_048;
 export const MANAGED_POLICY_VERSION_LIMIT = 5;
+/** "Managed policies attached to an IAM role": 10 by default (adjustable up to 25). */
+export const MANAGED_POLICIES_PER_ROLE_DEFAULT_QUOTA = 10;
 
 /** Value `check` puts in a tag fix when the SCP accepts any value: the user must choose one. */
 const PLACEHOLDER_TAG_VALUE = 'REPLACE-ME';
@@ -71,6 +87,7 @@ export interface SetupOptions extends ClientOptions {
   readonly studioRoleArn?: string;
   /** Role ARN or name (--job-role); default: the Studio role. */
   readonly jobRoleArn?: string;
+  /** One variant (--variant); default: every variant the domain allows (run-now and schedule). */
   readonly variant?: Variant;
   /** Key id, key ARN, alias name or alias ARN (--output-kms-key / --volume-kms-key). */
   readonly outputKmsKeyArn?: string;
@@ -133,7 +150,8 @@ export interface MissingTagValue {
 export interface SetupPlan {
   readonly accountId: string;
   readonly region: string;
-  readonly variant: Variant;
+  /** The variants planned: their fixes are united. */
+  readonly variants: readonly Variant[];
   readonly setup: FlowSetup;
   /** What `--apply` changes, in order. */
   readonly changes: readonly PlannedChange[];
@@ -160,10 +178,26 @@ export interface AppliedChange {
   readonly permission?: string;
 }
 
+/** `--apply` stopped because the credentials stopped working (ExpiredToken and the like). */
+export interface ApplyInterruption {
+  /** Why, as AWS said it. */
+  readonly reason: string;
+  /** The changes not made (the one in progress first), in plan order. */
+  readonly remaining: readonly PlannedChange[];
+  /** Operations of the change in progress that did succeed before the credentials failed. */
+  readonly partial: readonly string[];
+}
+
+export interface ApplyOutcome {
+  readonly applied: readonly AppliedChange[];
+  readonly interrupted?: ApplyInterruption;
+}
+
 export interface SetupRunResult {
   readonly mode: 'plan' | 'apply';
   readonly plan: SetupPlan;
   readonly applied: readonly AppliedChange[];
+  readonly interrupted?: ApplyInterruption;
   /** Every AWS operation called (reads and writes), sorted. */
   readonly operations: readonly string[];
   /** The plan (and, with --apply, what was done) for people. */
@@ -292,7 +326,7 @@ export async function planFromSnapshot(
   options: SetupOptions,
   context: { readonly aws: AwsCaller; readonly clients?: Clients; readonly gaps?: readonly LiveGap[]; readonly notes?: readonly string[]; readonly keyArns?: Readonly<Record<string, string>> },
 ): Promise<SetupPlan> {
-  const variant: Variant = options.variant ?? 'schedule';
+  const variants: readonly Variant[] = options.variant ? [options.variant] : DEFAULT_VARIANTS;
   const key = (k: string | undefined): string | undefined => (k ? (context.keyArns?.[k] ?? k) : undefined);
   const selection: Selection = {
     ...(options.domainId ? { domainId: options.domainId } : {}),
@@ -318,25 +352,29 @@ export async function planFromSnapshot(
   }
   if (options.vpcEndpointId) setup = { ...setup, s3VpcEndpointId: options.vpcEndpointId };
 
-  // Check, apply every fix to the snapshot, check again: until no new fix appears.
+  // Check every variant, apply every fix to the snapshot, check again: until no new fix appears.
   const evaluate = engineEvaluator();
+  const checkAll = (snap: AccountSnapshot, s: FlowSetup): CheckResult[] => variants.map((variant) => checkSetup(snap, s, notes, { variant, evaluate }));
   const fixes: Fix[] = [];
   const seen = new Set<string>();
   let current = snapshot;
   let currentSetup = setup;
-  let last = checkSetup(current, currentSetup, notes, { variant, evaluate });
-  const firstResult = last;
+  let last = checkAll(current, currentSetup);
+  const firstResults = last;
   for (let round = 0; round < 6; round++) {
-    const fresh = last.fixes
-      .map((f) => (f.target.kind === 'profile-tags' && f.tags ? { ...f, tags: Object.fromEntries(Object.entries(f.tags).map(([k, v]) => [k, options.tags?.[k] ?? v])) } : f))
-      .filter((f) => !seen.has(fixKey(f)));
+    const fresh: Fix[] = [];
+    for (const f of last.flatMap((r) => r.fixes)) {
+      const fix = f.target.kind === 'profile-tags' && f.tags ? { ...f, tags: Object.fromEntries(Object.entries(f.tags).map(([k, v]) => [k, options.tags?.[k] ?? v])) } : f;
+      if (seen.has(fixKey(fix))) continue;
+      seen.add(fixKey(fix));
+      fresh.push(fix);
+    }
     if (!fresh.length) break;
-    for (const f of fresh) seen.add(fixKey(f));
     fixes.push(...fresh);
     current = applyFixes(current, fresh);
     const tags = Object.assign({}, ...fresh.map((f) => f.tags ?? {})) as Record<string, string>;
     if (Object.keys(tags).length) currentSetup = { ...currentSetup, profileTags: { ...currentSetup.profileTags, ...tags } };
-    last = checkSetup(current, currentSetup, notes, { variant, evaluate });
+    last = checkAll(current, currentSetup);
   }
   const merged = mergeFixes(fixes);
 
@@ -352,6 +390,12 @@ export async function planFromSnapshot(
     byTarget.set(k, entry);
   }
   const roleOf = (arn: string): Role | undefined => findRole(snapshot, arn);
+  let quota: number | undefined;
+  const managedQuota = async (): Promise<number> => {
+    if (quota !== undefined) return quota;
+    quota = await readManagedPoliciesQuota(context.aws, context.clients, notes);
+    return quota;
+  };
   const statements = (fs: readonly Fix[]): PolicyJson[] => fs.flatMap((f) => (f.statement ? [f.statement] : []));
 
   // Trust policies first (a role must be assumable before its policies matter), then identity policies, then tags.
@@ -386,6 +430,17 @@ export async function planFromSnapshot(
       // Over the inline quota: one customer managed policy per role.
       const policyName = managedPolicyName(role.name);
       const policyArn = `arn:${snapshot.partition ?? 'aws'}:iam::${snapshot.accountId}:policy/${policyName}`;
+      const attached = role.attachedPolicies.some((p) => p.arn === policyArn);
+      if (!attached) {
+        // Attaching one more managed policy must fit the role's quota (IAM quotas: managed policies per role).
+        const max = await managedQuota();
+        if (role.attachedPolicies.length + 1 > max) {
+          problems.push(
+            `role ${role.name}: its inline policies would exceed ${INLINE_AGGREGATE_QUOTA} characters, and it already has ${role.attachedPolicies.length} managed policies attached, the most the account allows per role (${max}): detach one, merge some, or ask for a higher quota ("Managed policies per role", up to 25), then run setup again`,
+          );
+          continue;
+        }
+      }
       const state: ManagedState = context.clients ? await readManaged(context.aws, context.clients, policyArn) : { exists: false, versions: [] };
       const medit = withMissing(state.document, statements(fs));
       if (!medit) continue;
@@ -402,7 +457,7 @@ export async function planFromSnapshot(
         policyName,
         policyArn,
         exists: state.exists,
-        attached: role.attachedPolicies.some((p) => p.arn === policyArn),
+        attached,
         ...(deleteVersionId ? { deleteVersionId } : {}),
         roleArn: role.arn,
         roleName: role.name,
@@ -434,7 +489,7 @@ export async function planFromSnapshot(
     }
   }
   // Denials no statement can fix (an SCP, an RCP): their owners must lift them.
-  for (const s of firstResult.steps) {
+  for (const s of firstResults.flatMap((r) => r.steps)) {
     if (s.status !== 'fail' || s.fix || !s.ownerChange) continue;
     if (ownerRequests.some((o) => o.summary === s.ownerChange!.summary)) continue;
     ownerRequests.push({ owner: s.ownerChange.owner, what: s.decidedBy?.policy ?? s.step.id, statements: [], summary: s.ownerChange.summary });
@@ -442,17 +497,37 @@ export async function planFromSnapshot(
   return {
     accountId: snapshot.accountId,
     region: snapshot.region,
-    variant,
+    variants,
     setup,
     changes,
     ownerRequests,
     missingTagValues,
-    stillFailing: requiredStepIds(last, 'fail'),
-    undecided: requiredStepIds(last, 'undecided'),
+    stillFailing: [...new Set(last.flatMap((r) => requiredStepIds(r, 'fail')))],
+    undecided: [...new Set(last.flatMap((r) => requiredStepIds(r, 'undecided')))],
     problems,
     notes: [...new Set(notes)],
     gaps: context.gaps ?? [],
   };
+}
+
+/**
+ * The account's quota of managed policies per role: iam:GetAccountSummary's
+ * AttachedPoliciesPerRoleQuota, else the default (10), with a note saying it was assumed.
+ */
+async function readManagedPoliciesQuota(aws: AwsCaller, clients: Clients | undefined, notes: string[]): Promise<number> {
+  const assumed = (why: string): number => {
+    notes.push(`${why}: assumed the default quota of ${MANAGED_POLICIES_PER_ROLE_DEFAULT_QUOTA} managed policies per role`);
+    return MANAGED_POLICIES_PER_ROLE_DEFAULT_QUOTA;
+  };
+  if (!clients) return assumed('the account was not read live');
+  try {
+    const summary = await aws.call('iam:GetAccountSummary', () => clients.iam.send(new GetAccountSummaryCommand({})));
+    const value = summary.SummaryMap?.['AttachedPoliciesPerRoleQuota'];
+    return typeof value === 'number' && value > 0 ? value : assumed('iam:GetAccountSummary did not give AttachedPoliciesPerRoleQuota');
+  } catch (e) {
+    if (e instanceof DeniedError) return assumed(`could not read the account's quota (iam:GetAccountSummary denied, ${e.code})`);
+    throw e;
+  }
 }
 
 function order(t: FixTarget): number {
@@ -484,11 +559,15 @@ export async function planSetup(clients: Clients, options: SetupOptions): Promis
 
 // ----------------------------------------------------------------------------- applying
 
-/** Makes the account's own changes of a plan, in order. A failed change does not stop the others. */
-export async function applySetup(clients: Clients, plan: SetupPlan, aws: AwsCaller): Promise<AppliedChange[]> {
+/**
+ * Makes the account's own changes of a plan, in order. A failed change does not stop the
+ * others; credentials that stop working do (every later call would fail the same way): the
+ * outcome then says which changes remain.
+ */
+export async function applySetup(clients: Clients, plan: SetupPlan, aws: AwsCaller): Promise<ApplyOutcome> {
   const out: AppliedChange[] = [];
   aws.plan(plan.changes.length);
-  for (const change of plan.changes) {
+  for (const [index, change] of plan.changes.entries()) {
     const ops: string[] = [];
     const call = <T>(op: string, fn: () => Promise<T>): Promise<T> => {
       ops.push(op);
@@ -526,7 +605,9 @@ export async function applySetup(clients: Clients, plan: SetupPlan, aws: AwsCall
       }
       out.push({ change, ok: true, operations: ops });
     } catch (e) {
-      if (e instanceof CredentialsError) throw e;
+      if (e instanceof CredentialsError) {
+        return { applied: out, interrupted: { reason: e.message, remaining: plan.changes.slice(index), partial: ops.slice(0, -1) } };
+      }
       out.push({
         change,
         ok: false,
@@ -537,7 +618,7 @@ export async function applySetup(clients: Clients, plan: SetupPlan, aws: AwsCall
     }
     aws.tick(`setup: ${describeChange(change)}`);
   }
-  return out;
+  return { applied: out };
 }
 
 // ------------------------------------------------------------------------------- output
@@ -572,7 +653,7 @@ function indent(lines: readonly string[], by: string): string[] {
 }
 
 export function renderPlan(plan: SetupPlan): string {
-  const out: string[] = [`nbjob-iam setup: account ${plan.accountId}, ${plan.region}, variant ${plan.variant}`, ''];
+  const out: string[] = [`nbjob-iam setup: account ${plan.accountId}, ${plan.region}, ${plan.variants.length > 1 ? 'variants' : 'variant'} ${plan.variants.join(', ')}`, ''];
   if (plan.changes.length) {
     out.push(`Changes nbjob-iam makes with --apply (${plan.changes.length}):`);
     plan.changes.forEach((c, i) => {
@@ -602,10 +683,24 @@ export function renderPlan(plan: SetupPlan): string {
   return out.join('\n') + '\n';
 }
 
-function renderApplied(applied: readonly AppliedChange[]): string {
-  if (!applied.length) return 'Applied: nothing to change.\n';
+function renderApplied(applied: readonly AppliedChange[], interrupted?: ApplyInterruption): string {
+  if (!applied.length && !interrupted) return 'Applied: nothing to change.\n';
   const lines = ['Applied:'];
   for (const a of applied) lines.push(`  ${a.ok ? 'done' : 'FAILED'}: ${describeChange(a.change)}${a.error ? `: ${a.error}` : ''}`);
+  if (!applied.length) lines.push('  nothing');
+  if (interrupted) {
+    const done = applied.filter((a) => a.ok).length;
+    lines.push(
+      '',
+      `Stopped: ${interrupted.reason}`,
+      `Made ${done} of ${done + interrupted.remaining.length + applied.filter((a) => !a.ok).length} change(s) (listed above as done); not made (${interrupted.remaining.length}):`,
+    );
+    interrupted.remaining.forEach((c, i) => {
+      const partial = i === 0 && interrupted.partial.length ? ` (interrupted: ${interrupted.partial.join(', ')} already made)` : '';
+      lines.push(`  not done: ${describeChange(c)}${partial}`);
+    });
+    lines.push('Refresh the credentials and run setup --apply again: it reads the account again and makes only what is left.');
+  }
   return lines.join('\n') + '\n';
 }
 
@@ -617,14 +712,16 @@ export async function runSetup(options: SetupOptions, clients?: Clients): Promis
   const c = clients ?? createClients(options);
   const aws = new AwsCaller({ maxAttempts: options.maxAttempts, sleep: options.sleep, onProgress: options.onProgress });
   const { plan, readOperations } = await readAndPlan(c, options, aws);
-  const applied = options.apply ? await applySetup(c, plan, aws) : [];
-  const text = renderPlan(plan) + (options.apply ? '\n' + renderApplied(applied) : '\nPlan only: run again with --apply to make the changes above.\n');
+  const outcome: ApplyOutcome = options.apply ? await applySetup(c, plan, aws) : { applied: [] };
+  const { applied, interrupted } = outcome;
+  const text = renderPlan(plan) + (options.apply ? '\n' + renderApplied(applied, interrupted) : '\nPlan only: run again with --apply to make the changes above.\n');
   return {
     mode: options.apply ? 'apply' : 'plan',
     plan,
     applied,
+    ...(interrupted ? { interrupted } : {}),
     operations: [...new Set([...readOperations, ...aws.operations()])].sort(),
     text,
-    done: options.apply ? applied.every((a) => a.ok) && plan.problems.length === 0 : plan.changes.length === 0,
+    done: options.apply ? !interrupted && applied.every((a) => a.ok) && plan.problems.length === 0 : plan.changes.length === 0,
   };
 }

@@ -14,6 +14,7 @@ import {
   CreatePolicyVersionCommand,
   DeletePolicyVersionCommand,
   GetAccountAuthorizationDetailsCommand,
+  GetAccountSummaryCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   IAMClient,
@@ -63,6 +64,13 @@ export interface FakeOptions {
   readonly throttleOnce?: readonly string[];
   /** Buckets owned by another account (GetBucketLocation with ExpectedBucketOwner is denied). */
   readonly foreignBuckets?: readonly string[];
+  /**
+   * The credentials expire at the `n`-th call (1-based, all operations counted) of operation
+   * `op`: that call and every later one answers ExpiredToken.
+   */
+  readonly expireAt?: { readonly op: string; readonly n?: number };
+  /** The account's quota of managed policies per role (iam:GetAccountSummary); AttachRolePolicy enforces it. Default 10. */
+  readonly attachedPoliciesPerRoleQuota?: number;
 }
 
 interface Version {
@@ -109,6 +117,8 @@ export interface FakeAws {
   /** The command names sent (e.g. "ListPoliciesForTargetCommand"). */
   readonly commandNames: () => string[];
   readonly reset: () => void;
+  /** New credentials: calls work again after an `expireAt` expiry. */
+  readonly renewCredentials: () => void;
 }
 
 const enc = (doc: unknown): string => encodeURIComponent(JSON.stringify(doc));
@@ -154,6 +164,9 @@ export function fakeAws(s: AccountSnapshot, o: FakeOptions = {}): FakeAws {
   };
   const sent: string[] = [];
   const throttled = new Set<string>();
+  let expired = false;
+  let renewed = false;
+  let expireCount = 0;
 
   // ---- state
   const managed = new Map<string, Managed>();
@@ -196,6 +209,11 @@ export function fakeAws(s: AccountSnapshot, o: FakeOptions = {}): FakeAws {
     const service = op.split(':')[0]!;
     m.on(command).callsFake(async (input: never) => {
       sent.push(op);
+      if (!renewed && o.expireAt?.op === op && ++expireCount >= (o.expireAt.n ?? 1)) expired = true;
+      if (expired) {
+        const d = DENIED[service]!;
+        throw awsError(d.ctor, 'ExpiredToken', 403, 'The security token included in the request is expired');
+      }
       if (o.deny?.includes(op)) {
         const d = DENIED[service]!;
         throw awsError(d.ctor, d.name, d.status, `User: arn:aws:sts::${account}:assumed-role/Reader/session is not authorized to perform: ${op}`);
@@ -318,9 +336,12 @@ export function fakeAws(s: AccountSnapshot, o: FakeOptions = {}): FakeAws {
     p.versions = p.versions.filter((x) => x !== v);
     return {};
   });
+  const quota = o.attachedPoliciesPerRoleQuota ?? 10;
+  on(iam, GetAccountSummaryCommand, 'iam:GetAccountSummary', () => ({ SummaryMap: { AttachedPoliciesPerRoleQuota: quota, Roles: roles.size, RolesQuota: 1000 } }));
   on(iam, AttachRolePolicyCommand, 'iam:AttachRolePolicy', (input: { RoleName: string; PolicyArn: string }) => {
     if (!managed.has(input.PolicyArn)) throw noSuchEntity(`Policy ${input.PolicyArn}`);
     const r = role(input.RoleName);
+    if (!r.attached.includes(input.PolicyArn) && r.attached.length >= quota) throw awsError(IAMServiceException, 'LimitExceededException', 409, `Cannot exceed quota for PoliciesPerRole: ${quota}`);
     if (!r.attached.includes(input.PolicyArn)) r.attached.push(input.PolicyArn);
     return {};
   });
@@ -540,6 +561,10 @@ export function fakeAws(s: AccountSnapshot, o: FakeOptions = {}): FakeAws {
     tags,
     commandNames: () => mocks.flatMap((m) => m.calls().map((c) => (c.args[0] as object).constructor.name)),
     reset: () => mocks.forEach((m) => m.restore()),
+    renewCredentials: () => {
+      expired = false;
+      renewed = true;
+    },
   };
 }
 

@@ -149,9 +149,11 @@ describe('setup --apply', () => {
     const r = await runSetup({ ...options, apply: true }, aws.clients);
     const change = r.plan.changes.find((c) => c.kind === 'inline-policy' && c.roleName === 'StudioExecutionRole');
     if (!change || change.kind !== 'inline-policy') throw new Error('expected an inline change');
-    expect(change.added.map((x) => x.Sid)).toEqual(['NbjobIamSchedulePutRule']);
+    // PassRole to EventBridge is there already; the create-time PutRule and the calls the reference page forgets are added.
+    const added = ['NbjobIamFormListDomains', 'NbjobIamSchedulePutRule', 'NbjobIamManageListPipelineExecutions', 'NbjobIamManageListRuleTags'];
+    expect(change.added.map((x) => x.Sid)).toEqual(added);
     const doc = roleDocs(aws, 'StudioExecutionRole').inline['nbjob-iam-notebook-jobs'];
-    expect(statementsOf(doc).map((x) => x.Sid)).toEqual(['KeepMe', 'NbjobIamSchedulePassJobRoleEvents', 'NbjobIamSchedulePutRule']);
+    expect(statementsOf(doc).map((x) => x.Sid)).toEqual(['KeepMe', 'NbjobIamSchedulePassJobRoleEvents', ...added]);
     aws.reset();
   });
 
@@ -235,5 +237,129 @@ describe('withMissing: merging statements into a policy', () => {
   });
   it('creates a document when there is none', () => {
     expect(withMissing(undefined, [{ Effect: 'Allow', Action: 'x:Y', Resource: '*' }])?.after).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'x:Y', Resource: '*' }] });
+  });
+});
+
+describe('setup plans every variant the domain allows', () => {
+  it('by default run-now and schedule: the fixes of both are united (a run-now-only plan misses the schedule)', async () => {
+    const aws = fake();
+    const both = await runSetup(options, aws.clients);
+    const runNow = await runSetup({ ...options, variant: 'run-now' }, aws.clients);
+    aws.reset();
+    expect(both.plan.variants).toEqual(['run-now', 'schedule']);
+    expect(runNow.plan.variants).toEqual(['run-now']);
+    expect(both.text).toContain('variants run-now, schedule');
+    // Only the schedule needs EventBridge: the trust statement and PassRole to events.
+    expect(kinds(runNow.plan.changes)).not.toContain('trust-policy:NotebookJobRole');
+    expect(kinds(both.plan.changes)).toContain('trust-policy:NotebookJobRole');
+    const sids = (r: typeof both): string[] => r.plan.changes.flatMap((c) => ('added' in c ? c.added.map((x) => String(x.Sid)) : []));
+    expect(sids(both)).toContain('NbjobIamSchedulePassJobRoleEvents');
+    expect(sids(runNow)).not.toContain('NbjobIamSchedulePassJobRoleEvents');
+    // Run-now's own create call: the SCP on CreateTrainingJob is named for both variants' steps.
+    expect(both.plan.ownerRequests.length).toBeGreaterThanOrEqual(runNow.plan.ownerRequests.length);
+    // Applying the plan of both variants leaves nothing for a run-now plan to add.
+    const aws2 = fake();
+    await runSetup({ ...options, apply: true, tags: { 'cost-center': 'cc-1234' } }, aws2.clients);
+    for (const variant of ['run-now', 'schedule'] as const) expect((await runSetup({ ...options, variant, tags: { 'cost-center': 'cc-1234' } }, aws2.clients)).plan.changes).toEqual([]);
+    aws2.reset();
+  });
+});
+
+describe('setup checks the managed-policies-per-role quota before the managed fallback', () => {
+  const bulky = { name: 'Bulky', document: { Version: '2012-10-17', Statement: [{ Sid: 'Padding', Effect: 'Allow', Action: 'sagemaker:ListTags', Resource: Array.from({ length: 200 }, (_, i) => `arn:aws:sagemaker:us-east-1:${ACCOUNT}:space/d-x/space-${i}`) }] } };
+  const withAttached = (n: number): AccountSnapshot => ({
+    ...example,
+    roles: example.roles.map((r) =>
+      r.name === 'StudioExecutionRole'
+        ? { ...r, inlinePolicies: [...r.inlinePolicies, bulky], attachedPolicies: Array.from({ length: n }, (_, i) => ({ name: `Team${i}`, arn: `arn:aws:iam::${ACCOUNT}:policy/Team${i}`, document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }] } })) }
+        : r,
+    ),
+  });
+
+  it('a role at the quota read from the account (iam:GetAccountSummary) gets no managed policy: a problem, nothing attached', async () => {
+    const aws = fake(withAttached(10));
+    const r = await runSetup({ ...options, apply: true }, aws.clients);
+    expect(aws.sent).toContain('iam:GetAccountSummary');
+    expect(r.plan.changes.some((c) => c.kind === 'managed-policy')).toBe(false);
+    expect(r.plan.problems).toEqual([expect.stringMatching(/role StudioExecutionRole: .*already has 10 managed policies attached, the most the account allows per role \(10\)/)]);
+    expect(aws.sent).not.toContain('iam:AttachRolePolicy');
+    expect(r.done).toBe(false);
+    aws.reset();
+  });
+
+  it("the account's raised quota is used: with 25 allowed, the 11th managed policy is created and attached", async () => {
+    const aws = fake(withAttached(10), { attachedPoliciesPerRoleQuota: 25 });
+    const r = await runSetup({ ...options, apply: true }, aws.clients);
+    expect(r.plan.problems).toEqual([]);
+    const change = r.applied.find((a) => a.change.kind === 'managed-policy');
+    expect(change).toMatchObject({ ok: true, operations: ['iam:CreatePolicy', 'iam:AttachRolePolicy'] });
+    expect(roleDocs(aws, 'StudioExecutionRole').attached).toHaveLength(11);
+    aws.reset();
+  });
+
+  it('the quota cannot be read (denied): the default of 10 is assumed, and the plan says so', async () => {
+    const aws = fake(withAttached(9), { deny: ['iam:GetAccountSummary'] });
+    const r = await runSetup(options, aws.clients);
+    aws.reset();
+    expect(r.plan.changes.some((c) => c.kind === 'managed-policy')).toBe(true);
+    expect(r.plan.notes).toContainEqual(expect.stringMatching(/could not read the account's quota \(iam:GetAccountSummary denied, AccessDenied\): assumed the default quota of 10 managed policies per role/));
+    const full = fake(withAttached(10), { deny: ['iam:GetAccountSummary'] });
+    const r2 = await runSetup(options, full.clients);
+    full.reset();
+    expect(r2.plan.problems.join('\n')).toMatch(/the most the account allows per role \(10\)/);
+  });
+
+  it('no quota read when no managed fallback is needed', async () => {
+    const aws = fake();
+    await runSetup(options, aws.clients);
+    expect(aws.sent).not.toContain('iam:GetAccountSummary');
+    aws.reset();
+  });
+});
+
+describe('setup --apply when the credentials expire midway', () => {
+  it('stops, says exactly what it made and what remains, and fails; a new --apply makes only what remains', async () => {
+    // Three changes: the trust policy, then the two roles' inline policies. The token expires at the second write.
+    const aws = fake(example, { expireAt: { op: 'iam:PutRolePolicy' } });
+    const r = await runSetup({ ...options, apply: true }, aws.clients);
+    expect(r.done).toBe(false);
+    expect(r.applied.map((a) => [a.change.kind, a.ok])).toEqual([['trust-policy', true]]);
+    expect(r.interrupted?.remaining.map((c) => `${c.kind}:${'roleName' in c ? c.roleName : ''}`)).toEqual(['inline-policy:StudioExecutionRole', 'inline-policy:NotebookJobRole']);
+    expect(r.interrupted?.reason).toMatch(/ExpiredToken/);
+    expect(r.text).toMatch(/done: role NotebookJobRole: add 1 statement\(s\) to its trust policy/);
+    expect(r.text).toMatch(/Stopped: AWS credentials do not work \(ExpiredToken\)/);
+    expect(r.text).toMatch(/Made 1 of 3 change\(s\).*not made \(2\):/);
+    expect(r.text).toMatch(/not done: role StudioExecutionRole: create inline policy nbjob-iam-notebook-jobs/);
+    expect(r.text).toMatch(/not done: role NotebookJobRole: create inline policy nbjob-iam-notebook-jobs/);
+    expect(r.text).toContain('run setup --apply again');
+    // Nothing was written after the expiry.
+    expect(aws.sent.filter((op) => op === 'iam:PutRolePolicy')).toHaveLength(1);
+    // Fresh credentials: the next --apply re-reads, and makes only the two that remain.
+    aws.renewCredentials();
+    const again = await runSetup({ ...options, apply: true }, aws.clients);
+    expect(again.interrupted).toBeUndefined();
+    expect(again.applied.map((a) => [a.change.kind, 'roleName' in a.change ? a.change.roleName : '', a.ok])).toEqual([
+      ['inline-policy', 'StudioExecutionRole', true],
+      ['inline-policy', 'NotebookJobRole', true],
+    ]);
+    aws.reset();
+  });
+
+  it('a managed-policy change interrupted between its calls says which of its calls were made', async () => {
+    const bulky = { name: 'Bulky', document: { Version: '2012-10-17', Statement: [{ Sid: 'Padding', Effect: 'Allow', Action: 'sagemaker:ListTags', Resource: Array.from({ length: 200 }, (_, i) => `arn:aws:sagemaker:us-east-1:${ACCOUNT}:space/d-x/space-${i}`) }] } };
+    const s: AccountSnapshot = { ...example, roles: example.roles.map((r) => (r.name === 'StudioExecutionRole' ? { ...r, inlinePolicies: [...r.inlinePolicies, bulky] } : r)) };
+    const aws = fake(s, { expireAt: { op: 'iam:AttachRolePolicy' } });
+    const r = await runSetup({ ...options, apply: true }, aws.clients);
+    aws.reset();
+    expect(r.interrupted?.partial).toEqual(['iam:CreatePolicy']);
+    expect(r.interrupted?.remaining[0]?.kind).toBe('managed-policy');
+    expect(r.text).toMatch(/not done: role StudioExecutionRole: create managed policy .* \(interrupted: iam:CreatePolicy already made\)/);
+  });
+
+  it('credentials that expire while reading stop the run before any write', async () => {
+    const reading = fake(example, { expireAt: { op: 'iam:GetAccountAuthorizationDetails' } });
+    await expect(runSetup({ ...options, apply: true }, reading.clients)).rejects.toThrow(/ExpiredToken/);
+    expect(reading.commandNames().some((n) => WRITES.test(n))).toBe(false);
+    reading.reset();
   });
 });

@@ -19,7 +19,8 @@ export async function execute(options: SetupCommandOptions, _ctx: RunContext): P
     return { stdout: result.text.endsWith('\n') ? result.text : `${result.text}\n`, exitCode: result.done ? EXIT.ok : EXIT.failed };
   } catch (e) {
     // No credentials is the user's setup to fix, like a usage error; the rest is the account.
-    if (e instanceof CredentialsError) throw new CliError(e.message, EXIT.usage);
+    // Credentials that stop working while reading: no change was made yet (those during --apply are in the result).
+    if (e instanceof CredentialsError) throw new CliError(`${e.message}; nothing was changed`, EXIT.usage);
     if (e instanceof SetupError || e instanceof LiveReadError) throw new CliError(e.message, EXIT.failed);
     throw e;
   }
