@@ -176,8 +176,8 @@ describe('domain report: HTML', () => {
 describe('domain report: Markdown and text', () => {
   it('Markdown: both profiles, what fails for how many, the matrix', () => {
     const md = renderDomain(domain, 'markdown');
-    expect(md).toContain('<summary>d-exampledomain1 user profile alice: ❌ 10 failures</summary>');
-    expect(md).toContain('<summary>d-exampledomain1 user profile bob: ❌ 9 failures</summary>');
+    expect(md).toContain('<summary>d-exampledomain1 user profile alice: ❌ 12 failures</summary>');
+    expect(md).toContain('<summary>d-exampledomain1 user profile bob: ❌ 11 failures</summary>');
     expect(md).toContain('### What fails, for how many');
     expect(md).toMatch(/\| `run.create-training-job` \| ✗ \| ✓ \|/);
     const evil = renderDomain(checkDomain('schedule', domainSnapshot(true)), 'markdown');
