@@ -184,6 +184,9 @@ function byOperation(steps: FlowStep[], d: Denial): FlowStep[] {
   const service = d.operation ? PASSED_TO_BY_OPERATION[d.operation] : undefined;
   if (!service || steps.length < 2) return steps;
   const kept = steps.filter((s) => s.action !== 'iam:PassRole' || s.context['iam:PassedToService'] === service);
+  // UpdatePipeline passes the role when a job definition is edited (a manage step); the others when submitting or scheduling.
+  const byPhase = kept.filter((s) => s.action !== 'iam:PassRole' || (d.operation === 'UpdatePipeline') === (s.phase === 'manage'));
+  if (byPhase.length) return byPhase;
   return kept.length ? kept : steps;
 }
 

@@ -196,6 +196,10 @@ describe('the operation and the decoded statements narrow and check the match', 
     expect(d.matches.map((m) => m.outcome.step.id)).toEqual(['schedule.pass-job-role-sagemaker']);
     expect(d.matches[0]?.agrees).toBe(false);
   });
+  it('iam:PassRole from UpdatePipeline is the pass when a job definition is edited (#45), not the one at scheduling', () => {
+    const d = run({ 'e.txt': passRole('UpdatePipeline') });
+    expect(d.matches.map((m) => m.outcome.step.id)).toEqual(['manage.pass-job-role-update']);
+  });
   it("a decoded message naming another statement than the snapshot's deciding one", () => {
     const decoded = {
       allowed: false,

@@ -151,7 +151,7 @@ describe('domain report: HTML', () => {
     expect(html.match(/<script>/g)).toHaveLength(1);
     expect(new Set(ids).size).toBe(ids.length);
     const links = [...html.matchAll(/href="#([^"]*)"/g)].map((m) => m[1]!);
-    expect(links.length).toBe(89);
+    expect(links.length).toBe(125);
     for (const l of links) expect(ids, l).toContain(l);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
