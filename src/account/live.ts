@@ -236,7 +236,8 @@ class Reader {
 
 function tagsOf(tags: readonly { Key?: string; Value?: string }[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const t of tags ?? []) if (typeof t.Key === 'string') out[t.Key] = t.Value ?? '';
+  // defineProperty: a tag keyed `__proto__` is data, kept as an own property (an assignment would drop it).
+  for (const t of tags ?? []) if (typeof t.Key === 'string') Object.defineProperty(out, t.Key, { value: t.Value ?? '', enumerable: true, writable: true, configurable: true });
   return out;
 }
 

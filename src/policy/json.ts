@@ -125,6 +125,13 @@ function findExcessiveNesting(text: string, maxDepth: number): SourcePosition | 
   return undefined;
 }
 
+/** The line and column just after the last character of `text` (trailing whitespace ignored). */
+function endPosition(text: string): { line: number; column: number } {
+  const body = text.replace(/\s+$/, '');
+  const lines = body.split(/\r\n|\r|\n/);
+  return { line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1 };
+}
+
 function pos(p: { line: number; column: number; offset: number }): SourcePosition {
   return { line: p.line, column: p.column, offset: p.offset };
 }
@@ -196,6 +203,12 @@ export function parseJson(text: string): JsonParseResult {
   } catch (e) {
     const err = e as { message?: string; line?: number; column?: number };
     const message = String(err.message ?? e).replace(/\s*\(\d+:\d+\)\s*$/, '');
+    if (/^Unexpected end of input/.test(message)) {
+      // The parser reports the end of input at 1:1; the user needs where the text stops.
+      const end = endPosition(text);
+      const what = text.trim() === '' ? 'the file is empty (no JSON value)' : 'the JSON ends too early (an object, array or string is not closed)';
+      return { ok: false, error: { message: `invalid JSON: ${what}`, line: end.line, column: end.column, path: '$' } };
+    }
     return {
       ok: false,
       error: { message: `invalid JSON: ${message}`, line: err.line ?? 1, column: err.column ?? 1, path: '$' },
