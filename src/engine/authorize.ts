@@ -17,7 +17,7 @@ import { actionMatches, CompiledPolicy, compilePolicy, matchingAction, PolicyCom
 import type { CompiledCondition, ConditionEnv, ConditionTrace } from './conditions.js';
 import { evalCondition } from './conditions.js';
 import type { MatchClass, PrincipalMatchEnv } from './principal.js';
-import { matchPrincipal, notPrincipalApplies, principalNamesCaller } from './principal.js';
+import { matchPrincipal, notPrincipalAllowApplies, notPrincipalApplies, principalNamesCaller } from './principal.js';
 import type { AuthorizationRequest, PreparedRequest } from './request.js';
 import { isPreparedRequest, prepareRequest } from './request.js';
 import type { ResidualNode, Tri } from './residual.js';
@@ -272,6 +272,8 @@ function evalStatement(st: CompiledStatement, run: Run, pm: PrincipalMatchEnv | 
       cls = m.cls;
       entry = m.entry ? m.entry.value : st.principal.wildcard ? '*' : undefined;
       run.sessionArnGrant = m.entry?.kind === 'session' || m.entry?.kind === 'federatedUser';
+    } else if (st.notPrincipal && !isDeny) {
+      cls = notPrincipalAllowApplies(st.notPrincipal, req.principal, pm) ? 'WILDCARD' : 'NONE';
     } else if (st.notPrincipal) {
       const applies = notPrincipalApplies(st.notPrincipal, req.principal, {
         ...pm,

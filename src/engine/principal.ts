@@ -335,7 +335,26 @@ export interface NotPrincipalEnv extends PrincipalMatchEnv {
   readonly alwaysApplies: boolean;
 }
 
-/** Does a NotPrincipal statement apply to the caller (i.e. the caller is not excluded)? */
+const NOT_GATEWAY: readonly [PrincipalMatchEnv, PrincipalMatchEnv] = [
+  Object.freeze({ wildcardMatchesServices: false, gatewayEndpoint: false }),
+  Object.freeze({ wildcardMatchesServices: true, gatewayEndpoint: false }),
+];
+
+/**
+ * Does a NotPrincipal statement with Effect Allow apply to the caller? Only when no entry
+ * names the caller in any way: its own ARN, the role behind its session, the IAM user behind
+ * a federated session, its account or a wildcard ("AWS JSON policy elements: NotPrincipal":
+ * Allow grants "all principals except the one named"; that page now calls the combination
+ * unsupported, so the reading that grants least is the one taken; docs/decisions/
+ * a20-notprincipal-allow.md). The A15 chain (every identity must be listed) is a rule for
+ * Deny only: with Allow it would grant a session whose role is the one listed. As for Deny,
+ * an account entry means the whole account even in a gateway endpoint policy.
+ */
+export function notPrincipalAllowApplies(block: CompiledPrincipalBlock, p: RequestPrincipal, env: PrincipalMatchEnv): boolean {
+  return !principalNamesCaller(block, p, NOT_GATEWAY[env.wildcardMatchesServices ? 1 : 0]);
+}
+
+/** Does a NotPrincipal statement with Effect Deny apply to the caller (i.e. the caller is not excluded)? */
 export function notPrincipalApplies(block: CompiledPrincipalBlock, p: RequestPrincipal, env: NotPrincipalEnv): boolean {
   if (env.alwaysApplies) return true;
   const listed = chainListed(block, p, env);

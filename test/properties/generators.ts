@@ -401,6 +401,31 @@ function maybeCondition(g: G, pct: number): Doc {
 // Principals in resource-based policies
 // ---------------------------------------------------------------------------------------
 
+/** The identities a NotPrincipal may list for this caller, and some it may list instead. */
+function notPrincipalBlock(g: G, caller: Caller, acct: string, otherAcct: string): { [k: string]: Json } {
+  const chain: string[] = [];
+  if (caller.principal.startsWith('arn:') || caller.kind === 'sagemaker' || caller.kind === 'events') chain.push(caller.principal);
+  if (caller.roleArn !== undefined) chain.push(caller.roleArn);
+  if (caller.sourceUserArn !== undefined) chain.push(caller.sourceUserArn);
+  chain.push(chance(g, 70) ? acct : `arn:aws:iam::${acct}:root`);
+  const listed = weighted<() => string[]>(g, [
+    [40, () => chain.filter(() => chance(g, 60))],
+    // One identity only: the session's role alone, the account alone, the caller alone.
+    [25, () => [pick(g, chain)]],
+    // Everything but the account (the chain of A15 without its last element).
+    [15, () => chain.slice(0, -1)],
+    [10, () => [`arn:aws:iam::${otherAcct}:user/zed`]],
+    [10, () => [...chain.filter(() => chance(g, 50)), `arn:aws:iam::${acct}:role/Other`]],
+  ])();
+  if (listed.length === 0) listed.push(`arn:aws:iam::${otherAcct}:user/zed`);
+  const aws = listed.filter((x) => !x.endsWith('amazonaws.com'));
+  const svc = listed.filter((x) => x.endsWith('amazonaws.com'));
+  const np: { [k: string]: Json } = {};
+  if (aws.length > 0) np.AWS = listOrString(g, aws);
+  if (svc.length > 0) np.Service = listOrString(g, svc);
+  return np;
+}
+
 function principalElement(g: G, caller: Caller, resourceAcct: string, otherAcct: string, effect: 'Allow' | 'Deny', kind: 'resource' | 'rcp' | 'vpcEndpoint'): Doc {
   if (kind === 'rcp') return { Principal: '*' };
   const acct = caller.account ?? resourceAcct;
@@ -419,24 +444,13 @@ function principalElement(g: G, caller: Caller, resourceAcct: string, otherAcct:
     [3, () => ({ AWS: pick(g, ['AIDAEXAMPLEALICE', 'AROAEXAMPLEAPP', 'AROAEXAMPLEOLD']) })],
   ];
   if (caller.sourceUserArn !== undefined) options.push([14, () => ({ AWS: caller.sourceUserArn ?? '' })]);
-  if (caller.roleArn !== undefined) options.push([36, () => ({ AWS: caller.roleArn ?? '' })]);
+  if (caller.roleArn !== undefined) options.push([42, () => ({ AWS: caller.roleArn ?? '' })]);
   if (caller.kind === 'sessionPath') options.push([3, () => ({ AWS: `arn:aws:iam::${acct}:role/Exec` })]);
-  if (effect === 'Deny' && kind === 'resource' && chance(g, 15)) {
-    // NotPrincipal with Deny (G28): list some of the caller's chain.
-    const chain: string[] = [];
-    if (caller.principal.startsWith('arn:')) chain.push(caller.principal);
-    else if (caller.kind === 'sagemaker' || caller.kind === 'events') chain.push(caller.principal);
-    if (caller.roleArn !== undefined) chain.push(caller.roleArn);
-    chain.push(acct);
-    const listed = chain.filter(() => chance(g, 60));
-    if (listed.length === 0) listed.push(`arn:aws:iam::${otherAcct}:user/zed`);
-    const aws = listed.filter((x) => !x.endsWith('amazonaws.com'));
-    const svc = listed.filter((x) => x.endsWith('amazonaws.com'));
-    const np: { [k: string]: Json } = {};
-    if (aws.length > 0) np.AWS = listOrString(g, aws);
-    if (svc.length > 0) np.Service = listOrString(g, svc);
-    return { NotPrincipal: np };
-  }
+  // NotPrincipal (G28) with Deny and with Allow, in resource and endpoint policies: list
+  // some of the caller's identities (its own ARN, the role behind a session, the IAM user
+  // behind a federated session, its account as 12 digits or as the root ARN) or someone
+  // else, so that "role listed, session not" and "session + role, no account" both occur.
+  if ((kind === 'resource' || kind === 'vpcEndpoint') && chance(g, effect === 'Deny' ? 15 : 12)) return { NotPrincipal: notPrincipalBlock(g, caller, acct, otherAcct) };
   return { Principal: weighted(g, options)() };
 }
 

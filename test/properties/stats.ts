@@ -4,7 +4,7 @@
  * see the distribution.
  */
 import * as fc from 'fast-check';
-import { referenceExplain, type ReferenceExplanation } from '../../src/engine/reference.js';
+import { referenceDecide, referenceExplain, type ReferenceExplanation } from '../../src/engine/reference.js';
 import type { Scenario } from '../../src/engine/types.js';
 import { scenarioArb } from './generators.js';
 
@@ -54,12 +54,137 @@ export const COVERAGE_CLASSES: CoverageClass[] = [
 
 export interface CoverageResult {
   total: number;
+  /** Shape counts (SHAPE_CLASSES), when measured. */
+  shapes?: Map<string, number>;
   counts: Map<string, number>;
   reasons: Map<string, number>;
 }
 
-export function measureCoverage(n: number, seed: number): CoverageResult {
-  const scenarios: Scenario[] = fc.sample(scenarioArb, { numRuns: n, seed });
+/**
+ * Shapes the generator must produce, recognised on the scenario itself (not on how it was
+ * decided): NotPrincipal with Allow and with Deny in resource and endpoint policies, and the
+ * lists that tell a correct NotPrincipal from a slip (the session's role listed but not the
+ * session; session and role without the account; the account alone).
+ */
+export interface ShapeClass {
+  name: string;
+  test: (s: Scenario) => boolean;
+}
+
+type Json = unknown;
+interface NotPrincipalUse {
+  readonly layer: 'resource' | 'vpcEndpoint';
+  readonly effect: string;
+  readonly listed: readonly string[];
+}
+
+function statementsOf(doc: Json): Record<string, Json>[] {
+  const st = (doc as { Statement?: Json } | undefined)?.Statement;
+  const list = Array.isArray(st) ? st : st !== undefined ? [st] : [];
+  return list.filter((x): x is Record<string, Json> => x !== null && typeof x === 'object');
+}
+
+/** Every NotPrincipal of the scenario's resource and endpoint policies, with what it lists. */
+export function notPrincipalUses(s: Scenario): NotPrincipalUse[] {
+  const out: NotPrincipalUse[] = [];
+  for (const layer of ['resource', 'vpcEndpoint'] as const) {
+    for (const st of statementsOf(s.policies[layer])) {
+      const np = st.NotPrincipal;
+      if (np === undefined || np === null || typeof np !== 'object') continue;
+      const listed = Object.values(np as Record<string, Json>).flatMap((v) => (Array.isArray(v) ? v : [v])).map(String);
+      out.push({ layer, effect: String(st.Effect), listed });
+    }
+  }
+  return out;
+}
+
+function callerIds(s: Scenario): { session?: string; role?: string; account?: string } {
+  const p = s.request.principal;
+  if (!p.includes(':assumed-role/')) return {};
+  const account = p.split(':')[4];
+  const role = s.request.principalRoleArn ?? `arn:aws:iam::${account}:role/${p.split('/')[1] ?? ''}`;
+  return { session: p, role, account };
+}
+
+const isAccount = (x: string, account: string | undefined): boolean => account !== undefined && (x === account || x === `arn:aws:iam::${account}:root`);
+
+function npShape(pred: (u: NotPrincipalUse, ids: ReturnType<typeof callerIds>) => boolean): (s: Scenario) => boolean {
+  return (s) => {
+    const ids = callerIds(s);
+    return notPrincipalUses(s).some((u) => pred(u, ids));
+  };
+}
+
+/** The scenario without its NotPrincipal + Allow statements is decided otherwise by the reference. */
+function notPrincipalAllowDecides(s: Scenario): boolean {
+  if (!notPrincipalUses(s).some((u) => u.effect === 'Allow')) return false;
+  const strip = (doc: Json): Json => {
+    if (doc === undefined) return undefined;
+    const kept = statementsOf(doc).filter((st) => !(st.NotPrincipal !== undefined && st.Effect === 'Allow'));
+    return { ...(doc as Record<string, Json>), Statement: kept };
+  };
+  const without: Scenario = { ...s, policies: { ...s.policies } };
+  if (s.policies.resource !== undefined) without.policies.resource = strip(s.policies.resource);
+  if (s.policies.vpcEndpoint !== undefined) without.policies.vpcEndpoint = strip(s.policies.vpcEndpoint);
+  try {
+    return referenceDecide(s) !== referenceDecide(without);
+  } catch {
+    return false;
+  }
+}
+
+export const SHAPE_CLASSES: ShapeClass[] = [
+  { name: 'NotPrincipal + Allow in a resource policy', test: npShape((u) => u.layer === 'resource' && u.effect === 'Allow') },
+  { name: 'NotPrincipal + Allow in a VPC endpoint policy', test: npShape((u) => u.layer === 'vpcEndpoint' && u.effect === 'Allow') },
+  { name: 'NotPrincipal + Deny in a resource policy', test: npShape((u) => u.layer === 'resource' && u.effect === 'Deny') },
+  { name: 'NotPrincipal + Deny in a VPC endpoint policy', test: npShape((u) => u.layer === 'vpcEndpoint' && u.effect === 'Deny') },
+  { name: 'NotPrincipal + Allow listing the caller\'s session ARN', test: npShape((u, c) => u.effect === 'Allow' && c.session !== undefined && u.listed.includes(c.session)) },
+  {
+    name: 'NotPrincipal + Allow listing the session\'s role ARN, not the session',
+    test: npShape((u, c) => u.effect === 'Allow' && c.role !== undefined && u.listed.includes(c.role) && !u.listed.includes(c.session ?? '')),
+  },
+  {
+    name: 'NotPrincipal + Allow listing session and role ARN, not the account',
+    test: npShape((u, c) => u.effect === 'Allow' && u.listed.includes(c.session ?? '-') && u.listed.includes(c.role ?? '-') && !u.listed.some((x) => isAccount(x, c.account))),
+  },
+  { name: 'NotPrincipal + Allow listing only the caller\'s account', test: npShape((u, c) => u.effect === 'Allow' && u.listed.length === 1 && isAccount(u.listed[0] ?? '', c.account)) },
+  { name: 'NotPrincipal + Allow decides (the reference decides otherwise without it)', test: notPrincipalAllowDecides },
+  {
+    name: 'NotPrincipal + Deny listing session and role ARN, not the account',
+    test: npShape((u, c) => u.effect === 'Deny' && u.listed.includes(c.session ?? '-') && u.listed.includes(c.role ?? '-') && !u.listed.some((x) => isAccount(x, c.account))),
+  },
+];
+
+/**
+ * The real count of each shape in the fixed sample of coverage.test.ts (20,000 scenarios,
+ * seed 20261128). The test requires at least these counts: a change of the generator that
+ * makes a shape rarer fails it and must update the figure here, on purpose.
+ */
+export const SHAPE_MINIMUMS: Readonly<Record<string, number>> = {
+  'NotPrincipal + Allow in a resource policy': 1987,
+  'NotPrincipal + Allow in a VPC endpoint policy': 141,
+  'NotPrincipal + Deny in a resource policy': 680,
+  'NotPrincipal + Deny in a VPC endpoint policy': 187,
+  "NotPrincipal + Allow listing the caller's session ARN": 354,
+  "NotPrincipal + Allow listing the session's role ARN, not the session": 152,
+  'NotPrincipal + Allow listing session and role ARN, not the account': 145,
+  "NotPrincipal + Allow listing only the caller's account": 97,
+  'NotPrincipal + Allow decides (the reference decides otherwise without it)': 120,
+  'NotPrincipal + Deny listing session and role ARN, not the account': 56,
+};
+
+export function measureShapes(scenarios: readonly Scenario[]): Map<string, number> {
+  const counts = new Map<string, number>(SHAPE_CLASSES.map((c) => [c.name, 0]));
+  for (const s of scenarios) for (const c of SHAPE_CLASSES) if (c.test(s)) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
+  return counts;
+}
+
+export function sampleScenarios(n: number, seed: number): Scenario[] {
+  return fc.sample(scenarioArb, { numRuns: n, seed });
+}
+
+export function measureCoverage(n: number, seed: number, sample?: readonly Scenario[]): CoverageResult {
+  const scenarios: readonly Scenario[] = sample ?? sampleScenarios(n, seed);
   const counts = new Map<string, number>(COVERAGE_CLASSES.map((c) => [c.name, 0]));
   const reasons = new Map<string, number>();
   for (const s of scenarios) {
@@ -100,6 +225,14 @@ export function renderStats(result: CoverageResult, seed: number): string {
     lines.push(`| ${c.name} | ${pct(result.counts.get(c.name) ?? 0, result.total)} | ${(c.min * 100).toFixed(1)}% |`);
   }
   lines.push('');
+  if (result.shapes) {
+    lines.push('## Shapes (asserted minimum count: the real count of this sample)');
+    lines.push('');
+    lines.push('| shape | count | minimum |');
+    lines.push('| --- | ---: | ---: |');
+    for (const c of SHAPE_CLASSES) lines.push(`| ${c.name} | ${result.shapes.get(c.name) ?? 0} | ${SHAPE_MINIMUMS[c.name] ?? '-'} |`);
+    lines.push('');
+  }
   lines.push('## Deciding reason (mutually exclusive)');
   lines.push('');
   lines.push('| reason (layer) | share |');
