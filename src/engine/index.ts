@@ -23,7 +23,7 @@ export { and as residualAnd, or as residualOr, not as residualNot, renderResidua
 export type { ResidualClause, ResidualNode, Tri } from './residual.js';
 export { rcpSupportedServices, setRcpSupportedServices } from './rcp.js';
 export { readScenarioText, readScenarioValue, OPTION_VALUES } from './scenario.js';
-export type { LoadedScenario, ScenarioReadResult } from './scenario.js';
+export type { InvalidPolicy, LoadedScenario, ScenarioReadOptions, ScenarioReadResult } from './scenario.js';
 export { simulateScenario, simulateScenarioText } from './simulate.js';
 export type { SimulateOptions, SimulationResult } from './simulate.js';
 export { explainResult } from './explain.js';

@@ -8,6 +8,7 @@ import { childPath, nodeFromValue, parseJson } from '../policy/json.js';
 import type { JsonMember, JsonNode, JsonObjectNode } from '../policy/json.js';
 import type { PolicyKind } from '../policy/model.js';
 import { readPolicyNode } from '../policy/read.js';
+import { ruleFindings } from '../policy/validate.js';
 import { DEFAULT_EVALUATION_OPTIONS } from './types.js';
 import type { DecisionResult, EvaluationOptions } from './types.js';
 import type { PolicyInput, PolicySet } from './authorize.js';
@@ -27,11 +28,44 @@ export interface LoadedScenario {
   readonly options?: Partial<EvaluationOptions>;
 }
 
+/**
+ * A policy of the scenario that is not evaluated: the reader could not read all of it, it
+ * cannot be compiled, or (when the scenario is read with `validate`) `validate` calls it an
+ * error. Positions are those of the scenario text (0 for a scenario given as a value).
+ */
+export interface InvalidPolicy {
+  /** Where it sits in the scenario: `policies.scp[0][1]`, `policies.resource`, … */
+  readonly slot: string;
+  readonly kind: PolicyKind;
+  /** The finding code (`null-operator-value`, `unknown-action`, …); absent for a compile error. */
+  readonly code?: string;
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
+}
+
 export type ScenarioReadResult =
   | { readonly ok: true; readonly scenario: LoadedScenario }
-  | { readonly ok: false; readonly error: string; readonly name?: string };
+  | { readonly ok: false; readonly error: string; readonly name?: string; readonly invalidPolicy?: InvalidPolicy };
 
-class ScenarioError extends Error {}
+export interface ScenarioReadOptions {
+  /**
+   * Refuse a policy that `validate` calls an error (every rule, not only the grammar the
+   * reader needs): the scenario is then invalid, with that policy's position. The commands
+   * (check, explain, simulate) read with it; the engine's own semantics tests read without.
+   */
+  readonly validate?: boolean;
+}
+
+class ScenarioError extends Error {
+  invalidPolicy?: InvalidPolicy;
+  /** A fresh error with the same message and policy (a cached error is never thrown itself). */
+  copy(): ScenarioError {
+    const e = new ScenarioError(this.message);
+    if (this.invalidPolicy) e.invalidPolicy = this.invalidPolicy;
+    return e;
+  }
+}
 
 const DECISIONS: ReadonlySet<string> = new Set(['Allow', 'ExplicitDeny', 'ImplicitDeny']);
 const TOP_KEYS = ['name', 'doc', 'request', 'policies', 'expect', 'options'] as const;
@@ -80,6 +114,7 @@ class Reader {
   constructor(
     private readonly file: string,
     private readonly policyNodeCache: boolean,
+    private readonly validate: boolean = false,
   ) {}
 
   fail(node: { loc: { line: number; column: number } }, message: string): never {
@@ -177,29 +212,37 @@ class Reader {
   }
 
   policy(node: JsonNode, kind: PolicyKind, name: string): CompiledPolicy {
-    const cached = this.policyNodeCache ? readCache.get(node)?.get(`${kind}\u0000${name}`) : undefined;
+    const key = `${kind}\u0000${name}\u0000${this.validate ? 'v' : ''}`;
+    const cached = this.policyNodeCache ? readCache.get(node)?.get(key) : undefined;
     if (cached) {
-      if (typeof cached === 'string') throw new ScenarioError(cached);
+      if (cached instanceof ScenarioError) throw cached.copy();
       return cached;
     }
-    let result: CompiledPolicy | string;
+    let result: CompiledPolicy | ScenarioError;
+    const invalid = (f: { message: string; line: number; column: number; code?: string } | undefined): ScenarioError => {
+      const where = f && f.line > 0 ? `${this.file}:${f.line}:${f.column}` : this.file;
+      const e = new ScenarioError(`${where}: ${name}: ${f ? f.message : 'not a policy'}${f?.code && this.validate ? ` (${f.code})` : ''}`);
+      e.invalidPolicy = { slot: name, kind, ...(f?.code !== undefined ? { code: f.code } : {}), message: f ? f.message : 'not a policy', line: f?.line ?? 0, column: f?.column ?? 0 };
+      return e;
+    };
     const read = readPolicyNode(node, { kind, name });
     const err = read.findings.find((f) => f.severity === 'error');
     if (err || !read.policy) {
-      const f = err ?? read.findings[0];
-      const where = f && f.line > 0 ? `${this.file}:${f.line}:${f.column}` : this.file;
-      result = `${where}: ${name}: ${f ? f.message : 'not a policy'}`;
+      result = invalid(err ?? read.findings[0]);
     } else {
       const cp = compilePolicy(read.policy);
       const ce = cp.errors[0];
-      result = ce ? `${ce.line > 0 ? `${this.file}:${ce.line}:${ce.column}` : this.file}: ${name}: ${ce.message}` : cp;
+      // Every rule of `validate` (a Null value "tru", a look-alike letter in an action, …):
+      // a policy it calls an error is not evaluated, so its Deny cannot silently drop.
+      const ve = ce || !this.validate ? undefined : ruleFindings(read.policy, { kind, name }).find((f) => f.severity === 'error');
+      result = ce ? invalid(ce) : ve ? invalid(ve) : cp;
     }
     if (this.policyNodeCache) {
       let m = readCache.get(node);
       if (!m) readCache.set(node, (m = new Map()));
-      m.set(`${kind}\u0000${name}`, result);
+      m.set(key, result);
     }
-    if (typeof result === 'string') throw new ScenarioError(result);
+    if (result instanceof ScenarioError) throw result.copy();
     return result;
   }
 
@@ -298,7 +341,7 @@ function resourceKind(request: AuthorizationRequest): PolicyKind {
   return 'resource';
 }
 
-const readCache = new WeakMap<JsonNode, Map<string, CompiledPolicy | string>>();
+const readCache = new WeakMap<JsonNode, Map<string, CompiledPolicy | ScenarioError>>();
 const nodeCache = new WeakMap<object, Map<string, JsonNode>>();
 
 function cachedNode(value: object, path: string): JsonNode {
@@ -340,14 +383,14 @@ function wrap(fn: () => LoadedScenario): ScenarioReadResult {
   } catch (e) {
     if (e instanceof ScenarioError) {
       const name = (e as ScenarioError & { scenarioName?: string }).scenarioName;
-      return { ok: false, error: e.message, ...(name !== undefined ? { name } : {}) };
+      return { ok: false, error: e.message, ...(name !== undefined ? { name } : {}), ...(e.invalidPolicy ? { invalidPolicy: e.invalidPolicy } : {}) };
     }
     throw e;
   }
 }
 
 /** Reads a scenario file's text. Never throws for bad input: the error names file, line and column. */
-export function readScenarioText(text: string, file: string): ScenarioReadResult {
+export function readScenarioText(text: string, file: string, options?: ScenarioReadOptions): ScenarioReadResult {
   const parsed = parseJson(text);
   if (!parsed.ok) return { ok: false, error: `${file}:${parsed.error.line}:${parsed.error.column}: ${parsed.error.message}` };
   const dup = parsed.duplicates[0];
@@ -357,7 +400,7 @@ export function readScenarioText(text: string, file: string): ScenarioReadResult
       error: `${file}:${dup.loc.line}:${dup.loc.column}: duplicate key "${dup.key}" at ${dup.path} (first at line ${dup.firstLoc.line}); IAM rejects duplicate keys, and a JSON reader would silently keep only the last one (G33)`,
     };
   }
-  const reader = new Reader(file, false);
+  const reader = new Reader(file, false, options?.validate === true);
   return wrap(() => reader.scenario(parsed.root));
 }
 
@@ -365,8 +408,8 @@ export function readScenarioText(text: string, file: string): ScenarioReadResult
  * Reads a scenario given as a value. Policy documents are read and compiled once per object
  * (cached by identity): treat them as immutable after the first call.
  */
-export function readScenarioValue(value: unknown, file = '(scenario)'): ScenarioReadResult {
-  const reader = new Reader(file, true);
+export function readScenarioValue(value: unknown, file = '(scenario)', options?: ScenarioReadOptions): ScenarioReadResult {
+  const reader = new Reader(file, true, options?.validate === true);
   return wrap(() => reader.scenario(scenarioNode(value)));
 }
 

@@ -10,11 +10,19 @@ import { explainResult } from './explain.js';
 import { RequestError } from './request.js';
 import type { AuthorizationResult, DecidedBy, Residual, StatementRef, Trace } from './result.js';
 import { readScenarioText, readScenarioValue } from './scenario.js';
-import type { ScenarioReadResult } from './scenario.js';
+import type { InvalidPolicy, ScenarioReadResult } from './scenario.js';
 
 export interface SimulateOptions extends Partial<EvaluationOptions> {
   /** Build the trace (default true). */
   readonly trace?: boolean;
+  /**
+   * Refuse every policy that `validate` calls an error: the result is then an error naming
+   * the policy, its line and column (`invalidPolicy`), never a decision. `check`, `explain`
+   * and `simulate` always set it. Default false: only what the engine cannot read or compile
+   * is refused, and the engine decides what AWS would store (its semantics tests, the
+   * reference comparison).
+   */
+  readonly validate?: boolean;
 }
 
 export interface SimulationResult {
@@ -35,14 +43,24 @@ export interface SimulationResult {
   readonly options?: Partial<EvaluationOptions>;
   /** A scenario that is not valid JSON or not a valid scenario: the message names file, line and column. */
   readonly error?: string;
+  /** With `error`: the policy that was refused (unreadable, not compilable, or an error of `validate`). */
+  readonly invalidPolicy?: InvalidPolicy;
 }
 
 function decide(read: ScenarioReadResult, file: string | undefined, options: SimulateOptions | undefined): SimulationResult {
   if (!read.ok) {
-    return { name: read.name ?? file ?? '(scenario)', ...(file !== undefined ? { file } : {}), pass: false, explanation: `error: ${read.error}`, error: read.error };
+    return {
+      name: read.name ?? file ?? '(scenario)',
+      ...(file !== undefined ? { file } : {}),
+      pass: false,
+      explanation: `error: ${read.error}`,
+      error: read.error,
+      ...(read.invalidPolicy ? { invalidPolicy: read.invalidPolicy } : {}),
+    };
   }
   const s = read.scenario;
-  const merged: SimulateOptions = { ...(options ?? {}), ...(s.options ?? {}) };
+  const { validate: _validate, ...rest } = options ?? {};
+  const merged: SimulateOptions = { ...rest, ...(s.options ?? {}) };
   let result: AuthorizationResult;
   try {
     result = authorize(s.request, s.policies, merged);
@@ -71,10 +89,10 @@ function decide(read: ScenarioReadResult, file: string | undefined, options: Sim
 
 /** Decides a scenario given as a value. Never throws for a bad scenario: see `error`. */
 export function simulateScenario(scenario: Scenario, options?: SimulateOptions): SimulationResult {
-  return decide(readScenarioValue(scenario), undefined, options);
+  return decide(readScenarioValue(scenario, undefined, { validate: options?.validate === true }), undefined, options);
 }
 
 /** Decides a scenario file's text; `file` is used in messages. Never throws for bad input. */
 export function simulateScenarioText(text: string, file: string, options?: SimulateOptions): SimulationResult {
-  return decide(readScenarioText(text, file), file, options);
+  return decide(readScenarioText(text, file, { validate: options?.validate === true }), file, options);
 }

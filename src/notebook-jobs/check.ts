@@ -6,7 +6,10 @@
  * and what its owner must change.
  */
 import type { AccountSnapshot } from '../account/snapshot.js';
+import type { InvalidPolicy } from '../engine/scenario.js';
 import type { DecisionResult, Scenario } from '../engine/types.js';
+import type { PolicyKind } from '../policy/model.js';
+import { validatePolicyText } from '../policy/validate.js';
 import { buildFlow, DEFAULT_FLOW_OPTIONS } from './flow.js';
 import type { FlowOptions, FlowSetup, FlowStep, Phase, Variant } from './flow.js';
 import { applyFix, endpointFix, identityFix, keyPolicyFix, mergeFixes, profileTagFix, trustFix } from './fixes.js';
@@ -27,7 +30,10 @@ export interface EngineDecidedBy {
 }
 
 export interface EngineVerdict {
+  /** With `invalidPolicy`: ImplicitDeny, never Allow (the step is reported undecided). */
   readonly decision: DecisionResult;
+  /** A policy of the step that validate calls an error: it was not evaluated. */
+  readonly invalidPolicy?: InvalidPolicy;
   readonly decidedBy?: EngineDecidedBy;
   /** Present when the decision depends on unknown context: the condition under which it is Allow. */
   readonly allowWhen?: string;
@@ -46,6 +52,18 @@ export interface DecidedBy {
   readonly statementIndex?: number;
 }
 
+/** A policy of the account that `validate` calls an error, as the account names it. */
+export interface InvalidPolicyRef {
+  readonly layer: string;
+  /** e.g. "SCP DenyTraining (attached to OU ml-workloads)". */
+  readonly policy: string;
+  readonly code?: string;
+  readonly message: string;
+  /** Line and column in the policy document printed as JSON with two-space indentation (0: unknown). */
+  readonly line: number;
+  readonly column: number;
+}
+
 export interface StepOutcome {
   readonly step: FlowStep;
   readonly principal: string;
@@ -58,6 +76,8 @@ export interface StepOutcome {
   readonly ownerChange?: OwnerChange;
   /** For undecided steps: what the snapshot lacks. */
   readonly missing?: readonly string[];
+  /** For undecided steps: a policy of the account that validate calls an error, so it was not evaluated. */
+  readonly invalidPolicy?: InvalidPolicyRef;
   /** For steps that depend on an open question (FlowOptions): the decision under each answer. */
   readonly dependsOn?: readonly { readonly option: keyof FlowOptions; readonly value: string; readonly decision: DecisionResult }[];
   readonly scenario: Scenario;
@@ -190,6 +210,44 @@ function stepAfterFixes(setup: FlowSetup, step: FlowStep, fixes: readonly Fix[],
   return { setup: fixedSetup, step: rebuild(fixedSetup).find((s) => s.id === step.id) ?? step };
 }
 
+/** The policy document in a scenario slot such as `policies.scp[0][1]`. */
+function documentAt(scenario: Scenario, slot: string): unknown {
+  let v: unknown = scenario;
+  for (const part of slot.match(/[A-Za-z]+|\d+/g) ?? []) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+/**
+ * The refused policy as the account names it, with the line and column of the finding in
+ * the document printed as JSON (the engine read it as a value, without positions).
+ */
+function invalidPolicyRef(scenario: Scenario, sources: PolicySources, inv: InvalidPolicy): InvalidPolicyRef {
+  const layer = /^policies\.([A-Za-z]+)/.exec(inv.slot)?.[1] ?? 'policy';
+  const idx = [...inv.slot.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+  const policy = policyName(sources, { layer, policyIndex: idx.length ? idx : undefined });
+  const doc = documentAt(scenario, inv.slot);
+  let line = inv.line;
+  let column = inv.column;
+  if (doc !== undefined && line === 0) {
+    const text = typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2);
+    const f = validatePolicyText(text, { kind: inv.kind as PolicyKind }).findings.find((x) => x.severity === 'error' && (inv.code === undefined || x.code === inv.code));
+    if (f) {
+      line = f.line;
+      column = f.column;
+    }
+  }
+  return { layer, policy, ...(inv.code !== undefined ? { code: inv.code } : {}), message: inv.message, line, column };
+}
+
+/** One sentence for the report: which policy, where, what is wrong, and that it was not evaluated. */
+export function invalidPolicyText(r: InvalidPolicyRef): string {
+  const at = r.line > 0 ? `line ${r.line}, column ${r.column}: ` : '';
+  return `${r.policy} is invalid (${at}${r.message}${r.code ? ` [${r.code}]` : ''}); a policy that validate calls an error is not evaluated: fix it, then check again`;
+}
+
 function evaluateStep(snapshot: AccountSnapshot, setup: FlowSetup, step: FlowStep, evaluate: Evaluate, rebuild: (s: FlowSetup) => FlowStep[]): StepOutcome {
   const first = attempt(snapshot, setup, step, evaluate);
   const principal = first.scenario.request.principal;
@@ -197,6 +255,10 @@ function evaluateStep(snapshot: AccountSnapshot, setup: FlowSetup, step: FlowSte
     return { step, principal, decision: 'Undecided', status: 'undecided', missing: first.missing, scenario: first.scenario };
   }
   const v = first.verdict;
+  if (v.invalidPolicy) {
+    const ref = invalidPolicyRef(first.scenario, first.sources, v.invalidPolicy);
+    return { step, principal, decision: 'Undecided', status: 'undecided', missing: [invalidPolicyText(ref)], invalidPolicy: ref, scenario: first.scenario };
+  }
   const decidedBy = v.decidedBy ? { layer: v.decidedBy.layer, policy: policyName(first.sources, v.decidedBy), sid: v.decidedBy.sid, statementIndex: v.decidedBy.statementIndex } : undefined;
   if (v.decision === 'Allow') {
     return { step, principal, decision: 'Allow', status: v.allowWhen ? 'conditional' : 'pass', decidedBy, allowWhen: v.allowWhen, scenario: first.scenario };

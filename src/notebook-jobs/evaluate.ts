@@ -18,7 +18,9 @@ export class CheckEngineError extends Error {}
 
 export function engineEvaluator(options?: Partial<EvaluationOptions>): Evaluate {
   return (scenario: Scenario): EngineVerdict => {
-    const r = simulateScenario(scenario, { ...options, trace: false });
+    const r = simulateScenario(scenario, { ...options, trace: false, validate: true });
+    // A policy that validate calls an error is not evaluated: the step is undecided (never Allow).
+    if (r.invalidPolicy) return { decision: 'ImplicitDeny', invalidPolicy: r.invalidPolicy };
     if (r.error !== undefined || r.decision === undefined) {
       // A policy of the account that the engine cannot read: say which, never guess.
       throw new CheckEngineError(r.error ?? `no decision for ${scenario.name}`);

@@ -53,6 +53,15 @@ function runRules(policy: Policy, kind: PolicyKind, text: string | undefined, op
   return out;
 }
 
+/**
+ * The rule findings of a policy already read (what `validatePolicyText` adds to the reader's
+ * own findings), sorted by position. The scenario reader uses it so that every command that
+ * decides a request refuses what `validate` calls an error, from the same rules.
+ */
+export function ruleFindings(policy: Policy, options: ValidateOptions): Finding[] {
+  return sortFindings(runRules(policy, options.kind, undefined, options));
+}
+
 /** Validates policy text: grammar errors first, then every rule, sorted by position. */
 export function validatePolicyText(text: string, options: ValidateOptions): { policy?: Policy; findings: Finding[] } {
   const read = readPolicyText(text, options);

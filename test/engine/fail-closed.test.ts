@@ -137,3 +137,27 @@ describe('fail closed: documents with read errors are refused (tools/findings/de
     expect(() => compilePolicyDocument('{', 'identity')).toThrow(PolicyCompileError);
   });
 });
+
+describe('simulateScenario with validate: what `validate` calls an error is refused, with its position', () => {
+  const full = doc(allow('*'));
+  const scenario = (deny: Record<string, unknown>): Scenario => ({
+    name: 'scp with a bad Deny',
+    request: { principal: ALICE, action: 'sagemaker:CreateTrainingJob', resource: 'arn:aws:sagemaker:us-east-1:111111111111:training-job/j' },
+    policies: { identity: [full], scp: [[full, doc(deny)]] },
+  });
+  const cases: ReadonlyArray<readonly [string, Record<string, unknown>, string]> = [
+    ['Null "tru"', deny('sagemaker:CreateTrainingJob', '*', { Condition: { Null: { 'aws:RequestTag/cc': 'tru' } } }), 'null-operator-value'],
+    ['Bool "flase"', deny('sagemaker:CreateTrainingJob', '*', { Condition: { Bool: { 'aws:SecureTransport': 'flase' } } }), 'invalid-bool-value'],
+    ['a zero-width space in the action', deny('sagemaker:Create\u200bTrainingJob'), 'unknown-action'],
+  ];
+  for (const [what, st, code] of cases) {
+    it(`${what}: an error naming policies.scp[0][1] and ${code}, no decision; the engine alone decides Allow (the Deny matches nothing)`, () => {
+      const r = simulateScenario(scenario(st), { validate: true });
+      expect(r.decision).toBeUndefined();
+      expect(r.invalidPolicy).toMatchObject({ slot: 'policies.scp[0][1]', kind: 'scp', code });
+      expect(r.error).toContain('policies.scp[0][1]');
+      // What AWS would store is still decided by the engine (validate off): here the Deny is inert.
+      expect(simulateScenario(scenario(st)).decision).toBe('Allow');
+    });
+  }
+});

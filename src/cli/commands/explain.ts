@@ -209,13 +209,13 @@ export async function run(options: ExplainOptions, ctx: RunContext): Promise<Exp
   if (options.mode === 'scenario') {
     const input = await readInput(options.scenario, ctx, { kind: 'scenario', maxInputBytes: options.maxInputBytes });
     const file = input.absolutePath ? displayPath(ctx.cwd, input.absolutePath) : input.name;
-    return { kind: 'decided', entry: { ...simulateScenarioText(input.text, file), file }, sources: [] };
+    return { kind: 'decided', entry: { ...simulateScenarioText(input.text, file, { validate: true }), file }, sources: [] };
   }
   const loaded = await loadFlagPolicies(options, ctx);
   const bad = loaded.filter((p) => p.report.findings.some((f) => f.severity === 'error'));
   if (bad.length > 0) return { kind: 'invalid-policies', reports: bad.map((p) => p.report) };
   const { text, placements } = scenarioTextFromFlags(options, loaded);
-  const raw = simulateScenarioText(text, FLAGS_LABEL);
+  const raw = simulateScenarioText(text, FLAGS_LABEL, { validate: true });
   // Positions now point into the policy files, so the explanation names files itself.
   const { file: _file, ...mapped } = mapToFiles(raw, placements);
   const entry: SimulateEntry = { ...mapped, explanation: explainResult(mapped), file: FLAGS_LABEL };
@@ -223,13 +223,16 @@ export async function run(options: ExplainOptions, ctx: RunContext): Promise<Exp
 }
 
 /**
- * 0 allowed, 1 denied; 2 when there is no decision because the input is bad (a malformed
- * scenario, a policy IAM would reject): that is not a denial (docs/exit-codes.md).
+ * 0 allowed (and its expectation, if any, met), 1 denied or an expectation not met (even
+ * when the request is allowed); 2 when there is no decision because the input is bad (a
+ * malformed scenario, a policy IAM would reject or validate calls an error): that is not a
+ * denial (docs/exit-codes.md).
  */
 export function exitCodeOf(result: ExplainResult): number {
   if (result.kind === 'invalid-policies') return EXIT.usage;
   const e = result.entry;
   if (typeof e.error === 'string' && e.error !== '') return EXIT.usage;
+  if (e.expected !== undefined && e.expected !== null && e.expected !== e.decision) return EXIT.failed;
   return e.decision === 'Allow' ? EXIT.ok : EXIT.failed;
 }
 
@@ -245,6 +248,9 @@ export function renderText(result: ExplainResult, ctx: Pick<RunContext, 'color'>
   const out: string[] = [];
   if (typeof e.error === 'string' && e.error !== '') {
     pushAll(out, fitLines(e.error, width));
+    if (e.invalidPolicy !== undefined) {
+      pushAll(out, fitLines('Nothing was decided: a policy that validate calls an error is never evaluated (a Deny it holds could silently drop). Fix it, then explain again.', width));
+    }
     return out.join('\n') + '\n';
   }
   const decision = String(e.decision);

@@ -43,7 +43,8 @@ export async function run(options: SimulateOptions, ctx: RunContext): Promise<Si
       continue;
     }
     try {
-      entries.push({ ...simulateScenarioText(text, file), file });
+      // validate: a policy that `validate` calls an error is refused with its position, never decided.
+      entries.push({ ...simulateScenarioText(text, file, { validate: true }), file });
     } catch (e) {
       // The engine reports bad scenarios as values; a throw is a bug, kept to this file.
       const message = e instanceof Error ? e.message : String(e);
@@ -77,7 +78,7 @@ export function exitCodeOf(result: SimulateResult): number {
 
 /** The JSON form of an entry: the engine's fields, `expected` always present, no decision for an error. */
 export function entryToJson(e: SimulateEntry): Record<string, unknown> {
-  if (hasError(e)) return { name: e.name ?? e.file, file: e.file, error: e.error, pass: false };
+  if (hasError(e)) return { name: e.name ?? e.file, file: e.file, error: e.error, ...(e.invalidPolicy ? { invalidPolicy: e.invalidPolicy } : {}), pass: false };
   const { file, ...rest } = e;
   return { ...rest, file, expected: e.expected ?? null, pass: !entryFailed(e) };
 }

@@ -1,0 +1,82 @@
+/**
+ * `simulate` and `explain` refuse a scenario holding a policy that `validate` calls an error
+ * (exit 2, naming the file, line and column, the policy's place in the scenario and the
+ * finding code), and `explain` never exits 0 when the scenario's expectation is not met.
+ * Before, the reader kept the readable part, the Deny silently dropped, and explain exited
+ * 0 while printing "Expected: ExplicitDeny (NOT met)". Sources: "IAM JSON policy elements:
+ * Condition operators" (Null takes true or false), "IAM JSON policy elements: Action".
+ */
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_TIMEOUT_MS, ensureBuilt, runCli } from './helpers.js';
+
+const DIR = 'test/cli/fixtures/scenarios-invalid';
+const POL = 'test/cli/fixtures/policies';
+
+beforeAll(() => {
+  ensureBuilt();
+}, BUILD_TIMEOUT_MS);
+
+const CASES = [
+  ['scp-null-tru.json', 46, 'null-operator-value'],
+  ['scp-cyrillic-action.json', 42, 'unknown-action'],
+] as const;
+
+describe('simulate: a policy validate calls an error is refused, exit 2, with its position', () => {
+  for (const [file, line, code] of CASES) {
+    it(file, () => {
+      const r = runCli(['simulate', `${DIR}/${file}`]);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toMatch(/^ERROR /m);
+      expect(r.stdout).toContain(`${DIR}/${file}:${line}:`);
+      expect(r.stdout).toContain('policies.scp[0][1]');
+      expect(r.stdout).toContain(code);
+      expect(r.stdout).not.toMatch(/^PASS|Allow/m);
+      const j = runCli(['simulate', '--format', 'json', `${DIR}/${file}`]);
+      expect(j.status).toBe(2);
+      const json = JSON.parse(j.stdout) as { decision?: string; invalidPolicy: { slot: string; code: string; line: number; column: number } };
+      expect(json.decision).toBeUndefined();
+      expect(json.invalidPolicy).toMatchObject({ slot: 'policies.scp[0][1]', code, line });
+      expect(json.invalidPolicy.column).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('explain: the same scenario files exit 2 and name the policy; never a decision', () => {
+  for (const [file, line, code] of CASES) {
+    it(file, () => {
+      const r = runCli(['explain', `${DIR}/${file}`]);
+      expect(r.status).toBe(2);
+      expect(r.stdout).not.toMatch(/Decision:/);
+      expect(r.stdout).toContain(`${DIR}/${file}:${line}:`);
+      expect(r.stdout).toContain(code);
+      expect(r.stdout).toContain('never evaluated');
+    });
+  }
+
+  it('explain from flags: a policy file with an error exits 2 (was 1) and shows its findings', () => {
+    const r = runCli(['explain', '--principal', 'arn:aws:iam::111122223333:user/alice', '--action', 's3:GetObject', '--resource', 'arn:aws:s3:::b/k', '--identity', `${POL}/bad-effect.json`]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain(`${POL}/bad-effect.json:6:17 error invalid-effect`);
+  });
+
+  it('explain exits 1 when the request is allowed but the expectation is not met', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nbjob-explain-'));
+    const file = path.join(dir, 'allowed-but-expected-deny.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'allowed, expected denied',
+        request: { principal: 'arn:aws:iam::111122223333:user/alice', action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' },
+        policies: { identity: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }] },
+        expect: 'ExplicitDeny',
+      }),
+    );
+    const r = runCli(['explain', file]);
+    expect(r.stdout).toMatch(/^Decision: Allow$/m);
+    expect(r.stdout).toContain('Expected: ExplicitDeny (NOT met)');
+    expect(r.status).toBe(1);
+  });
+});
