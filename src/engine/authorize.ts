@@ -23,6 +23,7 @@ import { isPreparedRequest, prepareRequest } from './request.js';
 import type { ResidualNode, Tri } from './residual.js';
 import { and, not, or, renderResidual } from './residual.js';
 import type { AuthorizationResult, DecidedBy, LayerTrace, PolicyTrace, StatementRef, StatementTrace, Trace } from './result.js';
+import { implicitDenyDetail } from './implicit-deny.js';
 import { rcpSupportedServices } from './rcp.js';
 import type { VariableLookup } from './variables.js';
 import { UNKNOWN } from './variables.js';
@@ -320,7 +321,13 @@ function evalStatement(st: CompiledStatement, run: Run, pm: PrincipalMatchEnv | 
     reasons,
     action: actionPattern !== undefined ? { matched: actionOk, pattern: actionPattern } : { matched: actionOk },
     ...(st.resources
-      ? { resource: { matched: typeof resourceOk === 'boolean' ? resourceOk : ('unknown' as const), ...(resourcePattern !== undefined ? { pattern: resourcePattern } : {}) } }
+      ? {
+          resource: {
+            matched: typeof resourceOk === 'boolean' ? resourceOk : ('unknown' as const),
+            ...(resourcePattern !== undefined ? { pattern: resourcePattern } : {}),
+            ...(resourceOk !== true ? { entries: st.resources.map((e) => e.raw), not: st.notResource } : {}),
+          },
+        }
       : {}),
     ...(pm ? { principal: { matchClass: cls, ...(entry !== undefined ? { entry } : {}), notPrincipal: st.notPrincipal !== undefined } } : {}),
     conditions: ctrace as ConditionTrace[],
@@ -733,6 +740,11 @@ export function authorize(request: AuthorizationRequest | PreparedRequest, polic
   else blocked = { layer: 'resource', reason: residual ? 'the decision depends on unknown context keys' : 'no policy grants the action' };
   const layerPolicy = blocked.layer === 'resource' ? policies.resource : blocked.layer === 'permissionsBoundary' ? policies.permissionsBoundary : blocked.layer === 'vpcEndpoint' ? policies.vpcEndpoint : undefined;
   if (layerPolicy !== undefined) blocked = { ...blocked, policy: compiled(layerPolicy).name };
+  // No statement decided an implicit deny: name the layer's policies and the nearest miss (from the trace).
+  if (tracing && blocked.layer !== 'request') {
+    const detail = implicitDenyDetail(run.layers, blocked.layer, blocked.level, req.resource);
+    if (detail) blocked = { ...blocked, ...detail };
+  }
   return finish(run, 'ImplicitDeny', residual ? `not allowed unless: ${renderResidual(allow)}` : `implicitly denied: ${blocked.reason}`, blocked, undefined, residual);
 }
 

@@ -63,6 +63,12 @@ export function explainResult(result: ExplainableResult): string {
       lines.push(`  Denied by the ${layerName(by.layer, by.level)}: ${where(by, result.file)}`);
     } else {
       lines.push(`  Blocked at the ${layerName(by.layer, by.level)}${by.policy ? ` (${by.policy})` : ''}: ${by.reason}`);
+      // No statement decided it: name every policy looked at, and the statement that came closest.
+      if (by.noAllowIn && by.noAllowIn.length > 0) lines.push(`  No statement of ${by.noAllowIn.join(', ')} allows it.`);
+      const miss = by.nearestMiss;
+      if (miss) {
+        lines.push(`  Nearest miss: ${where(miss, result.file)}: ${miss.misses.length > 0 ? miss.misses.join('; ') : 'its action matches'}`);
+      }
     }
   }
   if (result.residual) lines.push(`  Depends on unknown context keys: ${result.residual.text}`);

@@ -24,10 +24,33 @@ export interface StatementRef {
   readonly column: number;
 }
 
+/**
+ * For an implicit deny: the Allow statement that came closest (its action matches) and what
+ * did not match, one phrase per element (resource, principal, each false condition).
+ */
+export interface NearestMiss {
+  readonly layer: LayerName;
+  readonly level?: number;
+  readonly policy: string;
+  readonly sid?: string;
+  readonly statementIndex: number;
+  readonly line: number;
+  readonly column: number;
+  readonly misses: readonly string[];
+}
+
 export interface DecidedBy {
   readonly layer: DecisionLayer;
   /** One sentence: why this layer decided. */
   readonly reason: string;
+  /**
+   * ImplicitDeny (with traces on): the policies of the blocking layer, none of whose
+   * statements allows the request. No statement decided it, so `policy` is absent unless the
+   * layer holds a single policy (a resource, boundary or endpoint policy).
+   */
+  readonly noAllowIn?: readonly string[];
+  /** ImplicitDeny (with traces on): the nearest miss in the blocking layer, if any Allow statement matches the action. */
+  readonly nearestMiss?: NearestMiss;
   readonly level?: number;
   readonly policy?: string;
   readonly sid?: string;
@@ -46,7 +69,8 @@ export interface StatementTrace {
   /** One reason per element that decided the outcome, e.g. `action iam:PassRole matches iam:PassRole`. */
   readonly reasons: readonly string[];
   readonly action: { readonly matched: boolean; readonly pattern?: string };
-  readonly resource?: { readonly matched: boolean | 'unknown'; readonly pattern?: string };
+  /** `entries`: the statement's Resource (or NotResource, `not`) entries, given when they do not match. */
+  readonly resource?: { readonly matched: boolean | 'unknown'; readonly pattern?: string; readonly entries?: readonly string[]; readonly not?: boolean };
   readonly principal?: { readonly matchClass: MatchClass; readonly entry?: string; readonly notPrincipal: boolean };
   readonly conditions: readonly ConditionTrace[];
 }

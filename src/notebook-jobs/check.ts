@@ -9,6 +9,7 @@ import type { AccountSnapshot } from '../account/snapshot.js';
 import type { InvalidPolicy } from '../engine/scenario.js';
 import type { DecisionResult, Scenario } from '../engine/types.js';
 import type { PolicyKind } from '../policy/model.js';
+import { readPolicyText } from '../policy/read.js';
 import { validatePolicyText } from '../policy/validate.js';
 import { buildFlow, DEFAULT_FLOW_OPTIONS } from './flow.js';
 import type { FlowOptions, FlowSetup, FlowStep, Phase, Variant } from './flow.js';
@@ -27,6 +28,10 @@ export interface EngineDecidedBy {
   readonly policyIndex?: readonly number[];
   readonly sid?: string;
   readonly statementIndex?: number;
+  /** ImplicitDeny: the index of every policy of the blocking layer (none allows the request). */
+  readonly noAllowIn?: readonly (readonly number[])[];
+  /** ImplicitDeny: the Allow statement that matches the action but not the rest, and what did not match. */
+  readonly nearestMiss?: { readonly policyIndex: readonly number[]; readonly sid?: string; readonly statementIndex: number; readonly misses: readonly string[] };
 }
 
 export interface EngineVerdict {
@@ -46,10 +51,28 @@ export type StepStatus = 'pass' | 'fail' | 'warn' | 'conditional' | 'undecided';
 
 export interface DecidedBy {
   readonly layer: string;
-  /** The policy as the account names it, e.g. "SCP RequireCostCenterOnTraining (attached to OU ml-workloads)". */
+  /**
+   * The policy as the account names it, e.g. "SCP RequireCostCenterOnTraining (attached to OU
+   * ml-workloads)". For an implicit deny, where no statement decides, the layer's policies
+   * (`noAllowIn`), joined with ", ".
+   */
   readonly policy: string;
   readonly sid?: string;
   readonly statementIndex?: number;
+  /** ImplicitDeny: every policy of the blocking layer, as the account names them; none of their statements allows the request. */
+  readonly noAllowIn?: readonly string[];
+  /** ImplicitDeny: the nearest miss (line and column in the policy document printed as two-space JSON; 0 when unknown). */
+  readonly nearestMiss?: NearestMissRef;
+}
+
+export interface NearestMissRef {
+  readonly policy: string;
+  readonly sid?: string;
+  readonly statementIndex: number;
+  readonly line: number;
+  readonly column: number;
+  /** What did not match: the resource (with the statement's entries), the principal, each false condition. */
+  readonly misses: readonly string[];
 }
 
 /** A policy of the account that `validate` calls an error, as the account names it. */
@@ -242,6 +265,41 @@ function invalidPolicyRef(scenario: Scenario, sources: PolicySources, inv: Inval
   return { layer, policy, ...(inv.code !== undefined ? { code: inv.code } : {}), message: inv.message, line, column };
 }
 
+/** The line and column of a statement in the document printed as two-space JSON (0, 0 when unknown). */
+function statementPosition(scenario: Scenario, layer: string, index: readonly number[], statementIndex: number): { line: number; column: number } {
+  const slot = `policies.${layer}${index.map((i) => `[${i}]`).join('')}`;
+  let doc = documentAt(scenario, slot);
+  // A single resource/boundary/endpoint policy has no index.
+  if (doc === undefined || Array.isArray(doc)) doc = index.length === 0 ? documentAt(scenario, `policies.${layer}`) : doc;
+  if (doc === undefined || Array.isArray(doc)) return { line: 0, column: 0 };
+  const read = readPolicyText(typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2), { kind: 'identity' });
+  const st = read.policy?.statements.find((x) => x.index === statementIndex);
+  return st ? { line: st.loc.line, column: st.loc.column } : { line: 0, column: 0 };
+}
+
+/**
+ * The engine's decidedBy as the account names it. For an implicit deny no statement
+ * decided: name every policy of the blocking layer and the nearest miss, never the layer's
+ * first policy as if it had decided.
+ */
+function decidedByOf(scenario: Scenario, sources: PolicySources, by: EngineDecidedBy): DecidedBy {
+  const base = { layer: by.layer, sid: by.sid, statementIndex: by.statementIndex };
+  if (!by.noAllowIn) return { ...base, policy: policyName(sources, by) };
+  const names = by.noAllowIn.map((idx) => policyName(sources, { layer: by.layer, policyIndex: idx.length ? idx : undefined }));
+  const m = by.nearestMiss;
+  const nearestMiss: NearestMissRef | undefined = m
+    ? {
+        policy: policyName(sources, { layer: by.layer, policyIndex: m.policyIndex.length ? m.policyIndex : undefined }),
+        ...(m.sid !== undefined ? { sid: m.sid } : {}),
+        statementIndex: m.statementIndex,
+        ...statementPosition(scenario, by.layer, m.policyIndex, m.statementIndex),
+        misses: m.misses,
+      }
+    : undefined;
+  const policy = names.length > 0 ? names.join(', ') : policyName(sources, by);
+  return { ...base, policy, noAllowIn: names, ...(nearestMiss ? { nearestMiss } : {}) };
+}
+
 /** One sentence for the report: which policy, where, what is wrong, and that it was not evaluated. */
 export function invalidPolicyText(r: InvalidPolicyRef): string {
   const at = r.line > 0 ? `line ${r.line}, column ${r.column}: ` : '';
@@ -259,7 +317,7 @@ function evaluateStep(snapshot: AccountSnapshot, setup: FlowSetup, step: FlowSte
     const ref = invalidPolicyRef(first.scenario, first.sources, v.invalidPolicy);
     return { step, principal, decision: 'Undecided', status: 'undecided', missing: [invalidPolicyText(ref)], invalidPolicy: ref, scenario: first.scenario };
   }
-  const decidedBy = v.decidedBy ? { layer: v.decidedBy.layer, policy: policyName(first.sources, v.decidedBy), sid: v.decidedBy.sid, statementIndex: v.decidedBy.statementIndex } : undefined;
+  const decidedBy = v.decidedBy ? decidedByOf(first.scenario, first.sources, v.decidedBy) : undefined;
   if (v.decision === 'Allow') {
     return { step, principal, decision: 'Allow', status: v.allowWhen ? 'conditional' : 'pass', decidedBy, allowWhen: v.allowWhen, scenario: first.scenario };
   }
@@ -293,7 +351,9 @@ function evaluateStep(snapshot: AccountSnapshot, setup: FlowSetup, step: FlowSte
           summary:
             v.decision === 'ExplicitDeny'
               ? `${decidedBy.policy}${decidedBy.sid ? `, statement ${decidedBy.sid}` : ''} denies ${step.action}: its owner must exempt this request`
-              : `${decidedBy.policy} does not allow ${step.action}: its owner must allow it`,
+              : decidedBy.noAllowIn
+                ? `no statement of ${decidedBy.noAllowIn.length > 0 ? decidedBy.noAllowIn.join(', ') : decidedBy.policy} allows ${step.action}: its owner must allow it`
+                : `${decidedBy.policy} does not allow ${step.action}: its owner must allow it`,
         }
       : undefined;
   return { step, principal, decision: v.decision, status: step.required ? 'fail' : 'warn', decidedBy, fix, ownerChange, scenario: first.scenario };

@@ -25,8 +25,22 @@ export function engineEvaluator(options?: Partial<EvaluationOptions>): Evaluate 
       // A policy of the account that the engine cannot read: say which, never guess.
       throw new CheckEngineError(r.error ?? `no decision for ${scenario.name}`);
     }
-    const by = r.decidedBy;
-    const decidedBy = by && by.layer !== 'request' ? { layer: by.layer, policyIndex: indices(by.policy) ?? (by.level !== undefined ? [by.level] : undefined), sid: by.sid, statementIndex: by.statementIndex } : undefined;
+    let by = r.decidedBy;
+    // An implicit deny has no deciding statement: decide again with the trace, which names
+    // the layer's policies and the nearest miss (only for implicit denies, so cheap).
+    if (r.decision === 'ImplicitDeny' && by && by.layer !== 'request') by = simulateScenario(scenario, { ...options, trace: true, validate: true }).decidedBy ?? by;
+    const miss = by?.nearestMiss;
+    const decidedBy =
+      by && by.layer !== 'request'
+        ? {
+            layer: by.layer,
+            policyIndex: indices(by.policy) ?? (by.level !== undefined ? [by.level] : undefined),
+            sid: by.sid,
+            statementIndex: by.statementIndex,
+            ...(by.noAllowIn ? { noAllowIn: by.noAllowIn.map((n) => indices(n) ?? []) } : {}),
+            ...(miss ? { nearestMiss: { policyIndex: indices(miss.policy) ?? [], sid: miss.sid, statementIndex: miss.statementIndex, misses: miss.misses } } : {}),
+          }
+        : undefined;
     if (r.residual && r.residual.allowWhen !== false && r.residual.allowWhen !== true && r.decision !== 'ExplicitDeny') {
       return { decision: 'Allow', decidedBy, allowWhen: renderResidual(r.residual.allowWhen) };
     }

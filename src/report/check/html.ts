@@ -11,6 +11,7 @@ import {
   byPhase,
   callerLabel,
   decisionText,
+  nearestMissText,
   dependsOnLines,
   fixContent,
   fixTitle,
@@ -182,7 +183,10 @@ function stepHtml(o: StepOutcome, result: CheckResult, change: number | undefine
   const by = o.decidedBy;
   if (by) {
     const st = by.sid !== undefined ? `, statement <code>${e(by.sid)}</code>` : by.statementIndex !== undefined ? `, statement #${by.statementIndex + 1}` : '';
-    rows.push(row('decided by', `${e(LAYER_LABEL[by.layer] ?? by.layer)}: <b>${e(by.policy)}</b>${st}`));
+    if (by.noAllowIn) rows.push(row('decided by', `${e(LAYER_LABEL[by.layer] ?? by.layer)}: no statement of ${(by.noAllowIn.length > 0 ? by.noAllowIn : [by.policy]).map((n) => `<b>${e(n)}</b>`).join(', ')} allows it`));
+    else rows.push(row('decided by', `${e(LAYER_LABEL[by.layer] ?? by.layer)}: <b>${e(by.policy)}</b>${st}`));
+    const miss = nearestMissText(o);
+    if (miss) rows.push(row('nearest miss', e(miss)));
   }
   if (o.status === 'fail') rows.push(row('fails', e(whenItFails(o.step.phase, result.variant)), timingOf(o.step.phase) === 'run-time' ? 'when-run' : ''));
   if (o.status === 'warn') rows.push(row('denied', `${e(whenItFails(o.step.phase, result.variant))}; optional step, notebook jobs still work`));

@@ -4,7 +4,7 @@
  * never have to test for a missing key. The engine's scenario is left out (it is large and
  * has its own format: `nbjob-iam explain` prints it).
  */
-import type { CheckResult, CheckSummary, StepStatus } from '../../notebook-jobs/check.js';
+import type { CheckResult, CheckSummary, NearestMissRef, StepStatus } from '../../notebook-jobs/check.js';
 import type { DecisionResult } from '../../engine/types.js';
 import type { Evidence, FlowOptions, FlowSetup, Phase, ReferenceLabel, Variant } from '../../notebook-jobs/flow.js';
 import type { FixOwner, FixTarget } from '../../notebook-jobs/fixes.js';
@@ -32,7 +32,16 @@ export interface CheckJsonStep {
   readonly resource: string;
   readonly decision: DecisionResult | 'Undecided';
   readonly status: StepStatus;
-  readonly decidedBy: { readonly layer: string; readonly policy: string; readonly sid: string | null; readonly statementIndex: number | null } | null;
+  readonly decidedBy: {
+    readonly layer: string;
+    readonly policy: string;
+    readonly sid: string | null;
+    readonly statementIndex: number | null;
+    /** ImplicitDeny: every policy of the blocking layer (none allows the request); null otherwise. */
+    readonly noAllowIn: readonly string[] | null;
+    /** ImplicitDeny: the Allow statement that came closest and what did not match; null when none matches the action. */
+    readonly nearestMiss: NearestMissRef | null;
+  } | null;
   readonly fix: CheckJsonFix | null;
   readonly ownerChange: { readonly owner: FixOwner; readonly summary: string } | null;
   readonly allowWhen: string | null;
@@ -80,7 +89,14 @@ export function checkResultToJson(result: CheckResult): CheckJson {
       decision: o.decision,
       status: o.status,
       decidedBy: o.decidedBy
-        ? { layer: o.decidedBy.layer, policy: o.decidedBy.policy, sid: o.decidedBy.sid ?? null, statementIndex: o.decidedBy.statementIndex ?? null }
+        ? {
+            layer: o.decidedBy.layer,
+            policy: o.decidedBy.policy,
+            sid: o.decidedBy.sid ?? null,
+            statementIndex: o.decidedBy.statementIndex ?? null,
+            noAllowIn: o.decidedBy.noAllowIn ? [...o.decidedBy.noAllowIn] : null,
+            nearestMiss: o.decidedBy.nearestMiss ?? null,
+          }
         : null,
       fix: o.fix ? fixJson(o.fix) : null,
       ownerChange: o.ownerChange ? { owner: o.ownerChange.owner, summary: o.ownerChange.summary } : null,

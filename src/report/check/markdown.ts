@@ -69,6 +69,7 @@ export function mdFence(lang: string, content: string): string {
 function mdDecidedBy(o: StepOutcome): string {
   const d = o.decidedBy;
   if (!d) return '';
+  if (d.noAllowIn) return `${mdText(LAYER_LABEL[d.layer] ?? d.layer)}: no statement of ${(d.noAllowIn.length > 0 ? d.noAllowIn : [d.policy]).map(mdCode).join(', ')} allows it`;
   const st = d.sid !== undefined ? `, statement ${mdCode(d.sid)}` : d.statementIndex !== undefined ? `, statement ${mdCode(`#${d.statementIndex + 1}`)}` : '';
   return `${mdText(LAYER_LABEL[d.layer] ?? d.layer)}: ${mdCode(d.policy)}${st}`;
 }
@@ -91,6 +92,11 @@ function failureBlock(o: StepOutcome, result: CheckResult, level: number, change
   out.push(`- **Decision:** ${mdText(decisionText(o))}`);
   const by = mdDecidedBy(o);
   if (by) out.push(`- **Decided by:** ${by}`);
+  const m = o.decidedBy?.nearestMiss;
+  if (m) {
+    const st = mdCode(m.sid !== undefined ? m.sid : `#${m.statementIndex + 1}`);
+    out.push(`- **Nearest miss:** ${mdCode(m.policy)}, statement ${st}${m.line > 0 ? `, line ${m.line}` : ''}: ${m.misses.length > 0 ? m.misses.map(mdText).join('; ') : 'its action matches'}`);
+  }
   if (o.status === 'fail') out.push(`- **Fails:** ${mdText(whenItFails(o.step.phase, result.variant))}`);
   if (o.allowWhen) out.push(`- **Allowed when:** ${mdCode(o.allowWhen)}`);
   if (o.missing?.length) out.push(`- **Missing:** ${o.missing.map(mdText).join('; ')}`);

@@ -161,14 +161,23 @@ export const LAYER_LABEL: Readonly<Record<string, string>> = {
   vpcEndpoint: 'VPC endpoint policy',
 };
 
-/** "SCP X (attached to …), statement DenyFoo (#1)". */
+/** "SCP X (attached to …), statement DenyFoo (#1)"; for an implicit deny, every policy of the layer. */
 export function decidedByText(o: StepOutcome): string | undefined {
   const d = o.decidedBy;
   if (!d) return undefined;
+  if (d.noAllowIn) return `${LAYER_LABEL[d.layer] ?? d.layer}: no statement of ${d.noAllowIn.length > 0 ? d.noAllowIn.join(', ') : d.policy} allows it`;
   const parts = [`${LAYER_LABEL[d.layer] ?? d.layer}: ${d.policy}`];
   if (d.sid !== undefined) parts.push(`statement ${d.sid}`);
   else if (d.statementIndex !== undefined) parts.push(`statement #${d.statementIndex + 1}`);
   return parts.join(', ');
+}
+
+/** An implicit deny's nearest miss: "NotebookJobPolicy (inline policy of role R), statement ReadInput, line 12: resource … is not in Resource (…)". */
+export function nearestMissText(o: StepOutcome): string | undefined {
+  const m = o.decidedBy?.nearestMiss;
+  if (!m) return undefined;
+  const st = m.sid !== undefined ? `statement ${m.sid}` : `statement #${m.statementIndex + 1}`;
+  return `${m.policy}, ${st}${m.line > 0 ? `, line ${m.line}` : ''}: ${m.misses.length > 0 ? m.misses.join('; ') : 'its action matches'}`;
 }
 
 export const OWNER_LABEL: Readonly<Record<FixOwner, string>> = {

@@ -10,7 +10,7 @@ import type { CheckResult, StepOutcome } from '../../notebook-jobs/check.js';
 import type { ToolInfo } from '../types.js';
 import { fileToUri, SARIF_SCHEMA_URI } from '../sarif.js';
 import { profileKey, profileRef } from './domain.js';
-import { callerLabel, decidedByText, decisionText, OWNER_LABEL, phaseTitle, targetText, timingOf, whenItFails } from './model.js';
+import { callerLabel, decidedByText, decisionText, nearestMissText, OWNER_LABEL, phaseTitle, targetText, timingOf, whenItFails } from './model.js';
 
 export interface CheckSarifOptions {
   readonly tool?: ToolInfo;
@@ -77,6 +77,8 @@ function ruleName(id: string): string {
 function message(o: StepOutcome, result: CheckResult): string {
   const parts = [`${o.step.number} ${o.step.title}: ${callerLabel(o, result)} calls ${o.step.action} on ${o.step.resource}.`];
   parts.push(`${decisionText(o)}${o.decidedBy ? `, decided by the ${decidedByText(o)}` : ''}.`);
+  const miss = nearestMissText(o);
+  if (miss) parts.push(`Nearest miss: ${miss}.`);
   parts.push(o.status === 'fail' ? `Fails ${whenItFails(o.step.phase, result.variant)}.` : 'Optional step: notebook jobs still work.');
   if (o.dependsOn?.length) parts.push(`Depends on an open question: ${o.dependsOn.map((d) => `${d.option}=${d.value} gives ${d.decision}`).join('; ')}.`);
   if (o.fix) {

@@ -13,6 +13,7 @@ import {
   byPhase,
   callerLabel,
   decidedByText,
+  nearestMissText,
   decisionText,
   dependsOnLines,
   fixContent,
@@ -140,6 +141,8 @@ function detail(out: Out, o: StepOutcome, result: CheckResult, brief: boolean, c
   out.row(ind, 'decision', decisionText(o), o.status === 'fail' ? 'red' : o.status === 'warn' ? 'yellow' : 'cyan');
   const by = decidedByText(o);
   if (by) out.row(ind, 'decided by', by);
+  const miss = nearestMissText(o);
+  if (miss) out.row(ind, 'near miss', miss);
   if (o.status === 'fail') out.row(ind, 'fails', whenItFails(o.step.phase, result.variant), 'red');
   if (o.status === 'warn') out.row(ind, 'denied', `${whenShort(o.step.phase, result.variant)}; optional: jobs still work`);
   if (o.allowWhen) out.row(ind, 'allowed when', o.allowWhen);
