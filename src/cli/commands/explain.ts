@@ -98,7 +98,7 @@ export function scenarioTextFromFlags(o: ExplainRequestOptions, loaded: readonly
   const place = (slot: string): void => {
     const p = bySlot.get(slot);
     if (!p) throw new Error(`no policy loaded for ${slot}`);
-    const body = p.text.replace(/\r\n?/g, '\n').replace(/\s+$/, '').split('\n');
+    const body = p.text.replace(/\r\n?/g, '\n').trimEnd().split('\n');
     const firstLine = lines.length + 1;
     pushAll(lines, body);
     placements.push({ engineName: `policies.${slot}`, file: p.source.file, firstLine, lastLine: lines.length });

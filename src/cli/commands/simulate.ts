@@ -96,7 +96,7 @@ function status(e: SimulateEntry): 'PASS' | 'FAIL' | 'ERROR' | 'DONE' {
  */
 export function fitLines(text: string, width: number): string[] {
   const out: string[] = [];
-  for (const raw of text.replace(/\s+$/, '').split('\n')) {
+  for (const raw of text.trimEnd().split('\n')) {
     const line = escapeControlChars(cutLongWords(raw));
     if (line.length <= width) {
       out.push(line);
