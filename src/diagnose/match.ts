@@ -125,9 +125,16 @@ function resourceAccount(arn: string | undefined): string | undefined {
   return arn ? /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1] : undefined;
 }
 
+/** A job role must be assumable by SageMaker (the training job, the pipeline) or EventBridge. */
+function trustsJobServices(role: Role): boolean {
+  const text = JSON.stringify(role.trustPolicy ?? {});
+  return text.includes('sagemaker.amazonaws.com') || text.includes('events.amazonaws.com');
+}
+
 /** The selection that makes the flow's requests look like the one AWS denied. */
-function selectionFor(d: Denial, caller: Caller, snapshot: AccountSnapshot, o: DiagnoseOptions): { selection: Selection; notes: string[] } {
+function selectionFor(d: Denial, caller: Caller, snapshot: AccountSnapshot, o: DiagnoseOptions): { selection: Selection; notes: string[]; local: boolean } {
   const notes: string[] = [];
+  let local = false;
   let sel: Selection = { ...o.selection };
   const base = resolveSetup(snapshot, sel);
   if (caller.kind === 'role' && base.ok && caller.role.arn !== base.setup.studioRoleArn && caller.role.arn !== base.setup.jobRoleArn) {
@@ -140,9 +147,15 @@ function selectionFor(d: Denial, caller: Caller, snapshot: AccountSnapshot, o: D
     } else if (canSwitch && space) {
       sel = { ...sel, domainId: space.domainId, spaceName: space.name, userProfileName: undefined };
       notes.push(`space ${space.name}: its execution role ${caller.role.name} made the request`);
-    } else if (!o.explicit.has('jobRoleArn')) {
+    } else if (!o.explicit.has('jobRoleArn') && (trustsJobServices(caller.role) || !canSwitch)) {
       sel = { ...sel, jobRoleArn: caller.role.arn };
       notes.push(`job role ${caller.role.name}: taken from the error (it is not the Studio role)`);
+    } else if (canSwitch) {
+      // Not a Studio execution role and not a role SageMaker or EventBridge can assume: the
+      // caller of local JupyterLab, where the user's own credentials do what Studio's role does.
+      sel = { ...sel, studioRoleArn: caller.role.arn };
+      local = true;
+      notes.push(`role ${caller.role.name} is no Studio execution role and no service can assume it: taken as the caller of local JupyterLab (variant local)`);
     }
   }
   const r = d.resource;
@@ -163,7 +176,7 @@ function selectionFor(d: Denial, caller: Caller, snapshot: AccountSnapshot, o: D
       notes.push(`job bucket ${bucket}: taken from the error`);
     }
   }
-  return { selection: sel, notes };
+  return { selection: sel, notes, local };
 }
 
 /**
@@ -567,7 +580,7 @@ export function diagnose(snapshot: AccountSnapshot, denials: readonly Denial[], 
       unmatched.push({ input: d.input, reason: 'the message names no action or operation (S3\'s bare "Access Denied"): give the CLI line or the CloudTrail event, which name the operation', text: d.text, denial: d });
       continue;
     }
-    const { selection, notes } = selectionFor(d, caller, snapshot, o);
+    const { selection, notes, local } = selectionFor(d, caller, snapshot, o);
     const resolved = resolveSetup(snapshot, selection);
     if (!resolved.ok) {
       unmatched.push({ input: d.input, reason: resolved.message, text: d.text, denial: d });
@@ -577,7 +590,8 @@ export function diagnose(snapshot: AccountSnapshot, denials: readonly Denial[], 
     // pattern its fix grants (training-job/*), and decided again on the name AWS gives.
     // Keeping the setup unchanged lets every run of a trail share one check.
     const setup = resolved.setup;
-    const order = [o.variant, ...VARIANTS.filter((v) => v !== o.variant)];
+    const first: Variant = local ? 'local' : o.variant;
+    const order = [first, ...VARIANTS.filter((v) => v !== first)];
     let found: { variant: Variant; steps: FlowStep[] } | undefined;
     for (const variant of order) {
       const steps = byOperation(

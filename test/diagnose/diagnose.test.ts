@@ -255,6 +255,33 @@ describe('what the flow does not make, and what cannot be matched', () => {
     expect(json(d).matches[0]).toMatchObject({ stepId: null, number: null, inFlow: false });
   });
 
+  it('a role no service can assume and no profile uses is the caller of local JupyterLab', () => {
+    const dev = {
+      arn: 'arn:aws:iam::111122223333:role/LocalDeveloper',
+      name: 'LocalDeveloper',
+      path: '/',
+      trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] },
+      inlinePolicies: [{ name: 'Dev', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } }],
+      attachedPolicies: [],
+      tags: {},
+      serviceLinked: false,
+    };
+    const d = run(
+      {
+        'e.txt':
+          'User: arn:aws:sts::111122223333:assumed-role/LocalDeveloper/alice is not authorized to perform: sagemaker:CreateTrainingJob on resource: arn:aws:sagemaker:us-east-1:111122223333:training-job/local-1 with an explicit deny in a service control policy',
+      },
+      { ...example, roles: [...example.roles, dev] },
+    );
+    const m = d.matches[0]!;
+    expect(m.variant).toBe('local');
+    expect(m.outcome.step.id).toBe('run-now.create-training-job');
+    expect(m.agrees).toBe(true);
+    expect(m.notes.join('\n')).toMatch(/taken as the caller of local JupyterLab/);
+    expect(m.outcome.decidedBy?.sid).toBe('DenyUntaggedTraining');
+    expect(m.outcome.fix?.target.kind).toBe('profile-tags');
+  });
+
   it('EventBridge cannot assume the job role (CloudTrail): #25, fixed in the trust policy', () => {
     const d = run({
       'trail.json': JSON.stringify({
