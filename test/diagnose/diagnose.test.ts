@@ -279,7 +279,7 @@ describe('what the flow does not make, and what cannot be matched', () => {
     expect(m.agrees).toBe(true);
     expect(m.notes.join('\n')).toMatch(/taken as the caller of local JupyterLab/);
     expect(m.outcome.decidedBy?.sid).toBe('DenyUntaggedTraining');
-    // Locally, no profile tags reach the job: no fix of ours is proven, the SCP's owner must act.
+    // No fix of ours is proven for the local variant: the SCP owner must act.
     expect(m.outcome.fix).toBeUndefined();
     expect(m.outcome.ownerChange?.owner).toBe('organization');
   });
