@@ -6,7 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { authorize } from '../../src/engine/authorize.js';
 import type { EvaluationOptions } from '../../src/engine/types.js';
-import { compileWildcard, wildcardMatch } from '../../src/engine/wildcard.js';
+import { arnLike } from '../../src/engine/arn.js';
+import { renderResidual } from '../../src/engine/residual.js';
+import { parseTemplate, templateText } from '../../src/engine/variables.js';
+import { compileWildcard, compileWildcardTokens, wildcardMatch } from '../../src/engine/wildcard.js';
 import { A, ALICE, allow, decision, deny, doc, policy, run, SESSION } from './helpers.js';
 
 const opts = (o: Partial<EvaluationOptions>): { trace: false } & Partial<EvaluationOptions> => ({ trace: false, ...o });
@@ -20,6 +23,55 @@ describe('wildcard search ("IAM JSON policy elements: Resource", "Condition oper
     expect(wildcardMatch('x*a?b*y', 'xaaxby')).toBe(true);
     expect(wildcardMatch('*ab?d*', 'abababxd')).toBe(true);
     expect(compileWildcard('*ab?d*').test('abababxe')).toBe(false);
+  });
+
+  it('a middle segment of only `?` that no longer fits before the last segment fails the match', () => {
+    // `b` is found at 2, so `?` would need index 3, which the last segment `c` holds.
+    expect(wildcardMatch('a*b*?*c', 'axbc')).toBe(false);
+    expect(wildcardMatch('a*b*?*c', 'abxc')).toBe(true);
+  });
+
+  it('a matcher built from tokens shows its pattern with `*` and `?` (traces quote it)', () => {
+    expect(compileWildcardTokens([{ t: 'lit', s: 'a/' }, { t: 'star' }, { t: 'q' }]).pattern).toBe('a/*?');
+  });
+});
+
+describe('ArnLike one-off matching ("Condition operators: ARN")', () => {
+  it('a pattern or value that is not an ARN never matches', () => {
+    expect(arnLike('not-an-arn', 'arn:aws:s3:::b')).toBe(false);
+    expect(arnLike('arn:aws:s3:::b', 'not-an-arn')).toBe(false);
+    expect(arnLike('*', 'arn:aws:s3:::b')).toBe(false);
+  });
+});
+
+describe('policy variable templates ("IAM policy elements: Variables and tags")', () => {
+  it('a malformed default or an empty ${} stays literal text', () => {
+    expect(parseTemplate("b/${aws:username, nodefault}/x")).toBeUndefined();
+    expect(parseTemplate('b/${}/x')).toBeUndefined();
+    const t = parseTemplate("b/${ }/${aws:username, bad}/${aws:userid}");
+    expect(t?.keys).toEqual(['aws:userid']);
+    expect(t?.parts).toEqual([
+      { kind: 'text', text: 'b/${ }/${aws:username, bad}/' },
+      { kind: 'var', key: 'aws:userid', raw: '${aws:userid}' },
+    ]);
+  });
+
+  it('a default in single quotes is kept, and templateText gives back the text as written', () => {
+    const t = parseTemplate("home/${aws:username, 'guest'}/${*}");
+    expect(t?.parts).toEqual([
+      { kind: 'text', text: 'home/' },
+      { kind: 'var', key: 'aws:username', raw: "${aws:username, 'guest'}", defaultValue: 'guest' },
+      { kind: 'text', text: '/' },
+      { kind: 'literal', text: '*' },
+    ]);
+    expect(templateText(t!)).toBe("home/${aws:username, 'guest'}/*");
+  });
+});
+
+describe('residual formulas for people', () => {
+  it('a formula that always or never holds is written as such', () => {
+    expect(renderResidual(true)).toBe('always');
+    expect(renderResidual(false)).toBe('never');
   });
 });
 
