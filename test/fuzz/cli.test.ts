@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import { performance } from 'node:perf_hooks';
 import { expect, it } from 'vitest';
-import { guarded, guardedAsync, MAX_CASE_MS, newStats } from './guard.js';
-import { cases, run, runAsync, summary, TIMEOUT } from './harness.js';
+import { guarded, guardedAsync, MAX_CASE_MS } from './guard.js';
+import { cases, fuzzStats, run, runAsync, summary, TIMEOUT } from './harness.js';
 import { caseArb } from './mutations.js';
 import { commandInProcess, commandProcess, CommandScratch, COMMANDS, seedKindOf, seeds } from './targets.js';
 
@@ -29,7 +29,7 @@ const commandCaseArb = fc.constantFrom(...COMMANDS).chain((cmd) => {
 it(
   'in-process (runCli): exit status 0, 1 or 2 and no internal error, for every reading command',
   async () => {
-    const stats = newStats();
+    const stats = fuzzStats('CLI in-process');
     const t0 = performance.now();
     const scratch = new CommandScratch(S.cliFiles);
     const seen = new Set<string>();
@@ -51,7 +51,7 @@ it(
 it(
   'as a real process: exit status 0, 1 or 2 within the time limit',
   () => {
-    const stats = newStats();
+    const stats = fuzzStats('CLI process');
     const t0 = performance.now();
     const scratch = new CommandScratch(S.cliFiles);
     let seed: number;

@@ -4,6 +4,7 @@
  * Function.prototype keep exactly their own properties; no object the tool returns has a
  * prototype that came from the input).
  */
+import { appendFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 /** A bug the fuzzer found: what it is, for the failure message. */
@@ -69,10 +70,12 @@ export interface GuardStats {
   maxMsBytes: number;
   maxRss: number;
   outcomes: Record<string, number>;
+  /** Under `npm run fuzz`: a progress line every `every` cases, appended to `file`. */
+  progress?: { readonly label: string; readonly every: number; readonly file: string; readonly start: number };
 }
 
-export function newStats(): GuardStats {
-  return { cases: 0, maxMs: 0, maxMsBytes: 0, maxRss: 0, outcomes: {} };
+export function newStats(progress?: GuardStats['progress']): GuardStats {
+  return { cases: 0, maxMs: 0, maxMsBytes: 0, maxRss: 0, outcomes: {}, ...(progress ? { progress } : {}) };
 }
 
 /** Runs one case under the guards and records its time, memory and outcome. */
@@ -101,6 +104,11 @@ function after(stats: GuardStats, bytes: number, ms: number, outcome: string): v
   }
   if (ms > MAX_CASE_MS) throw new FuzzBug(`a case of ${bytes} bytes took ${Math.round(ms)} ms (limit ${MAX_CASE_MS} ms)`);
   checkPrototypes();
+  const p = stats.progress;
+  if (p && stats.cases % p.every === 0) {
+    const s = ((performance.now() - p.start) / 1000).toFixed(0);
+    appendFileSync(p.file, `${new Date().toISOString()} ${p.label}: ${stats.cases} cases in ${s} s, slowest ${Math.round(stats.maxMs)} ms, max RSS ${Math.round(stats.maxRss / 2 ** 20)} MB\n`);
+  }
   if (stats.cases % 200 === 0 || bytes > 100_000) {
     const rss = process.memoryUsage.rss();
     if (rss > stats.maxRss) stats.maxRss = rss;

@@ -7,9 +7,22 @@
  * fresh random seed (printed; FUZZ_SEED replays it): over 10⁶ cases in all (docs/fuzzing.md).
  */
 import fc from 'fast-check';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { expect } from 'vitest';
 import { fuzzSeed } from '../properties/generators.js';
-import type { GuardStats } from './guard.js';
+import { newStats, type GuardStats } from './guard.js';
+import { ROOT } from './targets.js';
+
+/** Under `npm run fuzz`, progress and summary lines also go to reports/fuzz.log. */
+const LOG = `${ROOT}reports/fuzz.log`;
+
+/** Stats for one target; under `npm run fuzz` they log progress every 10,000 cases. */
+export function fuzzStats(label: string): GuardStats {
+  if (SCALE === undefined) return newStats();
+  mkdirSync(`${ROOT}reports`, { recursive: true });
+  return newStats({ label, every: 10_000, file: LOG, start: performance.now() });
+}
 
 const raw = Number(process.env.FUZZ_RUNS);
 export const SCALE = process.env.FUZZ_RUNS !== undefined && Number.isInteger(raw) && raw > 0 ? raw : undefined;
@@ -57,8 +70,9 @@ export async function runAsync<T>(arb: fc.Arbitrary<T>, numRuns: number, check: 
 /** One summary line per target under `npm run fuzz` (docs/fuzzing.md quotes them). */
 export function summary(name: string, s: GuardStats, ms: number, seed: number): void {
   if (SCALE === undefined) return;
-  console.log(
+  const line =
     `${name}: ${s.cases} cases in ${(ms / 1000).toFixed(1)} s, slowest case ${Math.round(s.maxMs)} ms (${s.maxMsBytes} bytes), ` +
-      `max RSS ${Math.round(s.maxRss / 2 ** 20)} MB, seed ${seed}, outcomes ${JSON.stringify(s.outcomes)}`,
-  );
+    `max RSS ${Math.round(s.maxRss / 2 ** 20)} MB, seed ${seed}, outcomes ${JSON.stringify(s.outcomes)}`;
+  console.log(line);
+  appendFileSync(LOG, `${new Date().toISOString()} DONE ${line}\n`);
 }

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { performance } from 'node:perf_hooks';
 import { expect, it } from 'vitest';
-import { guarded, newStats } from './guard.js';
-import { cases, run, summary, TIMEOUT } from './harness.js';
+import { guarded } from './guard.js';
+import { cases, fuzzStats, run, summary, TIMEOUT } from './harness.js';
 import { caseArb } from './mutations.js';
 import { KINDS, policyTarget, seeds } from './targets.js';
 
@@ -16,7 +16,7 @@ const S = seeds();
 it(
   'validate: mutated policies of every kind never cause an internal error',
   () => {
-    const stats = newStats();
+    const stats = fuzzStats('validate (in-process)');
     const t0 = performance.now();
     const seed = run(fc.tuple(caseArb(S.policies), fc.constantFrom(...KINDS)), cases(1_000, 3), ([c, kind]) => {
       guarded(stats, c.bytes.length, () => policyTarget(c.bytes, kind));

@@ -5,8 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { expect, it } from 'vitest';
-import { guarded, newStats } from './guard.js';
-import { cases, run, summary, TIMEOUT } from './harness.js';
+import { guarded } from './guard.js';
+import { cases, fuzzStats, run, summary, TIMEOUT } from './harness.js';
 import { caseArb } from './mutations.js';
 import { scenarioTarget, seeds } from './targets.js';
 
@@ -15,7 +15,7 @@ const S = seeds();
 it(
   'simulate: mutated scenarios never cause an internal error',
   () => {
-    const stats = newStats();
+    const stats = fuzzStats('simulate (in-process)');
     const t0 = performance.now();
     const seed = run(caseArb(S.scenarios), cases(1_000, 2), (c) => {
       guarded(stats, c.bytes.length, () => scenarioTarget(c.bytes));

@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import { performance } from 'node:perf_hooks';
 import { expect, it } from 'vitest';
-import { guarded, newStats } from './guard.js';
-import { cases, run, summary, TIMEOUT } from './harness.js';
+import { guarded } from './guard.js';
+import { cases, fuzzStats, run, summary, TIMEOUT } from './harness.js';
 import { caseArb } from './mutations.js';
 import { CliScratch, cliFileTarget, seeds, snapshotTarget } from './targets.js';
 
@@ -17,7 +17,7 @@ const S = seeds();
 it(
   'check --snapshot: mutated snapshots are read or refused with positions',
   () => {
-    const stats = newStats();
+    const stats = fuzzStats('snapshot reader (in-process)');
     const t0 = performance.now();
     const seed = run(caseArb(S.snapshots), cases(150, 0.1), (c) => {
       guarded(stats, c.bytes.length, () => snapshotTarget(c.bytes));
@@ -31,7 +31,7 @@ it(
 it(
   'snapshot --from-cli: each AWS CLI file shape, mutated one at a time',
   () => {
-    const stats = newStats();
+    const stats = fuzzStats('from-cli reader (in-process)');
     const t0 = performance.now();
     const scratch = new CliScratch(S.cliFiles);
     const files = new Set<number>();
