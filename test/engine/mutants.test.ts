@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { authorize } from '../../src/engine/authorize.js';
 import type { EvaluationOptions } from '../../src/engine/types.js';
-import { arnLike } from '../../src/engine/arn.js';
+import { arnLike, splitArn, splitArnPadded } from '../../src/engine/arn.js';
 import { renderResidual } from '../../src/engine/residual.js';
 import { parseTemplate, templateText } from '../../src/engine/variables.js';
 import { compileWildcard, compileWildcardTokens, wildcardMatch } from '../../src/engine/wildcard.js';
@@ -41,6 +41,15 @@ describe('ArnLike one-off matching ("Condition operators: ARN")', () => {
     expect(arnLike('not-an-arn', 'arn:aws:s3:::b')).toBe(false);
     expect(arnLike('arn:aws:s3:::b', 'not-an-arn')).toBe(false);
     expect(arnLike('*', 'arn:aws:s3:::b')).toBe(false);
+  });
+
+  it('A17 padding applies only to short text that starts with arn: (docs/decisions/a17-short-arns.md)', () => {
+    // A full ARN keeps the colons of its resource part; padding would cut them off.
+    expect(splitArnPadded('arn:aws:sns:us-east-1:111122223333:topic:sub')).toEqual(splitArn('arn:aws:sns:us-east-1:111122223333:topic:sub'));
+    expect(splitArnPadded('arn:aws:sns:us-east-1:111122223333:topic:sub')?.resource).toBe('topic:sub');
+    expect(splitArnPadded('bucket-name')).toBeUndefined();
+    expect(splitArnPadded('x-arn:aws:s3')).toBeUndefined();
+    expect(splitArnPadded('ARN:aws:s3')?.service).toBe('s3');
   });
 });
 
