@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { authorize } from '../../src/engine/authorize.js';
 import type { EvaluationOptions } from '../../src/engine/types.js';
 import { arnLike, splitArn, splitArnPadded } from '../../src/engine/arn.js';
-import { renderResidual } from '../../src/engine/residual.js';
+import { and, or, renderResidual } from '../../src/engine/residual.js';
+import type { ResidualClause } from '../../src/engine/residual.js';
 import { parseTemplate, templateText } from '../../src/engine/variables.js';
 import { compileWildcard, compileWildcardTokens, wildcardMatch } from '../../src/engine/wildcard.js';
 import { A, ALICE, allow, decision, deny, doc, policy, run, SESSION } from './helpers.js';
@@ -81,6 +82,17 @@ describe('residual formulas for people', () => {
   it('a formula that always or never holds is written as such', () => {
     expect(renderResidual(true)).toBe('always');
     expect(renderResidual(false)).toBe('never');
+  });
+
+  it('nested conjunctions and disjunctions are flattened, from either side', () => {
+    const c = (key: string): ResidualClause => ({ kind: 'clause', key, operator: 'StringEquals', values: ['v'] });
+    const [x, y, z, w] = [c('x'), c('y'), c('z'), c('w')];
+    expect(and(and(x, y), z)).toEqual({ kind: 'and', items: [x, y, z] });
+    expect(and(x, and(y, z))).toEqual({ kind: 'and', items: [x, y, z] });
+    expect(and(and(x, y), and(z, w))).toEqual({ kind: 'and', items: [x, y, z, w] });
+    expect(or(or(x, y), z)).toEqual({ kind: 'or', items: [x, y, z] });
+    expect(or(x, or(y, z))).toEqual({ kind: 'or', items: [x, y, z] });
+    expect(renderResidual(and(and(x, y), z))).toBe(renderResidual({ kind: 'and', items: [x, y, z] }));
   });
 });
 
