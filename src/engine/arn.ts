@@ -7,8 +7,8 @@
  * part is compared case-sensitively (ambiguity A10, docs/decisions/a10-resource-arn-case.md)
  * and a `*` there may span `/` and `:`.
  */
-import { compileWildcard, compileWildcardTokens } from './wildcard.js';
-import type { GlobToken, WildcardMatcher } from './wildcard.js';
+import { compileWildcard } from './wildcard.js';
+import type { WildcardMatcher } from './wildcard.js';
 
 export interface ArnParts {
   readonly partition: string;
@@ -79,18 +79,13 @@ export function matchArnHead(h: ArnHeadMatcher, r: ArnParts): boolean {
 export class ResourcePartMatcher {
   private sensitive?: WildcardMatcher;
   private insensitive?: WildcardMatcher;
-  constructor(
-    readonly pattern: string,
-    private readonly tokens?: readonly GlobToken[],
-  ) {}
+  constructor(readonly pattern: string) {}
   test(resource: string, caseSensitive: boolean): boolean {
     if (caseSensitive) {
-      this.sensitive ??= this.tokens ? compileWildcardTokens(this.tokens, {}, this.pattern) : compileWildcard(this.pattern);
+      this.sensitive ??= compileWildcard(this.pattern);
       return this.sensitive.test(resource);
     }
-    this.insensitive ??= this.tokens
-      ? compileWildcardTokens(this.tokens, { ignoreCase: true }, this.pattern)
-      : compileWildcard(this.pattern, { ignoreCase: true });
+    this.insensitive ??= compileWildcard(this.pattern, { ignoreCase: true });
     return this.insensitive.test(resource);
   }
 }
