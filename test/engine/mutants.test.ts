@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { authorize } from '../../src/engine/authorize.js';
 import type { EvaluationOptions } from '../../src/engine/types.js';
 import { arnLike, splitArn, splitArnPadded } from '../../src/engine/arn.js';
-import { and, or, renderResidual } from '../../src/engine/residual.js';
+import { and, not, or, renderResidual } from '../../src/engine/residual.js';
+import { parseNumber } from '../../src/engine/values.js';
 import type { ResidualClause } from '../../src/engine/residual.js';
 import { parseTemplate, templateText } from '../../src/engine/variables.js';
 import { compileWildcard, compileWildcardTokens, wildcardMatch } from '../../src/engine/wildcard.js';
@@ -93,6 +94,37 @@ describe('residual formulas for people', () => {
     expect(or(or(x, y), z)).toEqual({ kind: 'or', items: [x, y, z] });
     expect(or(x, or(y, z))).toEqual({ kind: 'or', items: [x, y, z] });
     expect(renderResidual(and(and(x, y), z))).toBe(renderResidual({ kind: 'and', items: [x, y, z] }));
+  });
+
+  it('true and false are identities and absorbers; not(not(x)) is x', () => {
+    const x: ResidualClause = { kind: 'clause', key: 'k', operator: 'StringEquals', values: ['v'] };
+    expect(or(x, false)).toBe(x);
+    expect(or(false, x)).toBe(x);
+    expect(or(x, true)).toBe(true);
+    expect(and(x, true)).toBe(x);
+    expect(and(true, x)).toBe(x);
+    expect(and(x, false)).toBe(false);
+    expect(not(not(x))).toBe(x);
+    expect(not(true)).toBe(false);
+  });
+
+  it('renders clauses with their values, nested groups in parentheses, not without doubling them', () => {
+    const c = (key: string, ...values: string[]): ResidualClause => ({ kind: 'clause', key, operator: 'StringEquals', values });
+    const [x, y, z] = [c('x', 'a', 'b'), c('y', 'c'), c('z', 'd')];
+    expect(renderResidual(x)).toBe('x StringEquals ["a", "b"]');
+    expect(renderResidual(or(y, z))).toBe('y StringEquals ["c"] or z StringEquals ["d"]');
+    expect(renderResidual(and(x, or(y, z)))).toBe('x StringEquals ["a", "b"] and (y StringEquals ["c"] or z StringEquals ["d"])');
+    expect(renderResidual(or(and(x, y), z))).toBe('(x StringEquals ["a", "b"] and y StringEquals ["c"]) or z StringEquals ["d"]');
+    expect(renderResidual(not(and(y, z)))).toBe('not (y StringEquals ["c"] and z StringEquals ["d"])');
+  });
+});
+
+describe('numeric condition values ("Condition operators: Numeric")', () => {
+  it('only decimal numbers are numbers: no empty string, hex, exponent or padding', () => {
+    expect(parseNumber('10')).toBe(10);
+    expect(parseNumber('-1.5')).toBe(-1.5);
+    expect(parseNumber('.5')).toBe(0.5);
+    for (const s of ['', ' 5', '0x10', '1e3', 'Infinity', '5 ']) expect(parseNumber(s), JSON.stringify(s)).toBeUndefined();
   });
 });
 
