@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { nodeAtPointer, parseJson, pointerToPath, toPlain } from '../policy/json.js';
 import type { AccountSnapshot } from './snapshot.js';
 import { SNAPSHOT_VERSION } from './snapshot.js';
+import { withSnapshotDefaults } from './snapshot-defaults.js';
 
 export interface FileError {
   readonly file: string;
@@ -107,5 +108,5 @@ export function readSnapshotText(text: string, file: string): { snapshot?: Accou
     }
   }
   if (errors.length) return { errors };
-  return { snapshot: value as AccountSnapshot, errors };
+  return { snapshot: withSnapshotDefaults(value as AccountSnapshot), errors };
 }

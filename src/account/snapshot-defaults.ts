@@ -1,0 +1,36 @@
+/**
+ * The values a snapshot may leave out. schemas/snapshot.schema.json requires only what
+ * identifies a principal (a role's ARN, name and trust policy; a user's or group's ARN and
+ * name); the rest of the tool reads the full `AccountSnapshot` type, so the reader fills in
+ * what the schema lets a hand-written snapshot omit: no policies, no tags, no groups, the
+ * root path. Without this, `check` on a role without `attachedPolicies` stopped with an
+ * internal error (found by test/fuzz, kept by test/account/snapshot-optional.test.ts).
+ */
+import type { AccountSnapshot } from './snapshot.js';
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function fill(o: unknown, defaults: Readonly<Record<string, () => unknown>>): unknown {
+  if (!isObj(o)) return o;
+  const out: Obj = { ...o };
+  for (const [k, make] of Object.entries(defaults)) if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = make();
+  return out;
+}
+
+const PRINCIPAL = { path: () => '/', inlinePolicies: () => [], attachedPolicies: () => [], tags: () => ({}) };
+
+/** The snapshot (already valid against the schema) with every omitted default filled in. */
+export function withSnapshotDefaults(s: AccountSnapshot): AccountSnapshot {
+  const list = (v: unknown, defaults: Readonly<Record<string, () => unknown>>): unknown => (Array.isArray(v) ? v.map((x) => fill(x, defaults)) : v);
+  const raw = s as unknown as Obj;
+  return {
+    ...raw,
+    roles: list(raw.roles, { ...PRINCIPAL, serviceLinked: () => false }),
+    ...(raw.users !== undefined ? { users: list(raw.users, { ...PRINCIPAL, groups: () => [] }) } : {}),
+    ...(raw.groups !== undefined ? { groups: list(raw.groups, { inlinePolicies: () => [], attachedPolicies: () => [] }) } : {}),
+  } as unknown as AccountSnapshot;
+}
