@@ -8,7 +8,7 @@ import { authorize } from '../../src/engine/authorize.js';
 import type { EvaluationOptions } from '../../src/engine/types.js';
 import { arnLike, splitArn, splitArnPadded } from '../../src/engine/arn.js';
 import { and, not, or, renderResidual } from '../../src/engine/residual.js';
-import { parseNumber } from '../../src/engine/values.js';
+import { parseDate, parseNumber } from '../../src/engine/values.js';
 import type { ResidualClause } from '../../src/engine/residual.js';
 import { parseTemplate, templateText } from '../../src/engine/variables.js';
 import { compileWildcard, compileWildcardTokens, wildcardMatch } from '../../src/engine/wildcard.js';
@@ -125,6 +125,23 @@ describe('numeric condition values ("Condition operators: Numeric")', () => {
     expect(parseNumber('-1.5')).toBe(-1.5);
     expect(parseNumber('.5')).toBe(0.5);
     for (const s of ['', ' 5', '0x10', '1e3', 'Infinity', '5 ']) expect(parseNumber(s), JSON.stringify(s)).toBeUndefined();
+  });
+});
+
+describe('date condition values ("Condition operators: Date", W3C profile of ISO 8601)', () => {
+  it('a component out of range makes the text not a date', () => {
+    for (const s of ['2026-00-10', '2026-13-10', '2026-01-00', '2026-01-32', '2026-01-10T25:00Z', '2026-01-10T10:60Z', '2026-01-10T10:00:61Z']) {
+      expect(parseDate(s, 'epochSeconds'), s).toBeUndefined();
+    }
+    // The largest values of each component are dates (24:00 and a leap second included).
+    for (const s of ['2026-12-31', '2026-01-31T23:59:60Z', '2026-01-10T24:00Z']) expect(parseDate(s, 'epochSeconds'), s).toBeDefined();
+  });
+
+  it('a missing day is the first, a fraction counts in milliseconds, an epoch too large is not a date', () => {
+    expect(parseDate('2026-03', 'epochSeconds')).toBe(Date.UTC(2026, 2, 1));
+    expect(parseDate('2026-03-05T10:00:00.25Z', 'epochSeconds')).toBe(Date.UTC(2026, 2, 5, 10, 0, 0) + 250);
+    expect(parseDate('9'.repeat(400), 'epochSeconds')).toBeUndefined();
+    expect(parseDate('9'.repeat(400), 'epochMilliseconds')).toBeUndefined();
   });
 });
 
