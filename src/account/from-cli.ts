@@ -236,13 +236,15 @@ function list(v: unknown): unknown[] {
  * Tags as a record. Keys are data: one named `__proto__` or `constructor` is kept as an own
  * property (an assignment would set the prototype and drop the tag).
  */
-function tagsOf(v: unknown): Record<string, string> {
+/** Tags as AWS returns them; a Value that is not a string is reported (by index) and left out. */
+function tagsOf(v: unknown, wrongValue: (index: number) => void): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const t of list(v)) {
+  list(v).forEach((t, i) => {
     if (isObject(t) && typeof t.Key === 'string') {
-      Object.defineProperty(out, t.Key, { value: String(t.Value ?? ''), enumerable: true, writable: true, configurable: true });
+      if (t.Value !== undefined && typeof t.Value !== 'string') return wrongValue(i);
+      Object.defineProperty(out, t.Key, { value: t.Value ?? '', enumerable: true, writable: true, configurable: true });
     }
-  }
+  });
   return out;
 }
 
@@ -343,7 +345,7 @@ function readIam(dir: CliDir): { roles: Role[]; users: User[]; groups: Group[] }
         inlinePolicies: inline(file, `${path}.RolePolicyList`, r.RolePolicyList),
         attachedPolicies: attached(file, `${path}.AttachedManagedPolicies`, r.AttachedManagedPolicies),
         permissionsBoundary: boundary(file, r.PermissionsBoundary),
-        tags: tagsOf(r.Tags),
+        tags: tagsOf(r.Tags, (j) => dir.wrongShape(file, `${path}.Tags[${j}].Value`, 'a tag value (a string)')),
         serviceLinked: rolePath.startsWith('/aws-service-role/'),
       });
     });
@@ -359,7 +361,7 @@ function readIam(dir: CliDir): { roles: Role[]; users: User[]; groups: Group[] }
         attachedPolicies: attached(file, `${path}.AttachedManagedPolicies`, u.AttachedManagedPolicies),
         groups: list(u.GroupList).filter((g): g is string => typeof g === 'string'),
         permissionsBoundary: boundary(file, u.PermissionsBoundary),
-        tags: tagsOf(u.Tags),
+        tags: tagsOf(u.Tags, (j) => dir.wrongShape(file, `${path}.Tags[${j}].Value`, 'a tag value (a string)')),
       });
     });
     list(body.GroupDetailList).forEach((g, i) => {
@@ -452,8 +454,9 @@ function readOrganization(dir: CliDir, accountId: string): Organization | undefi
 
 function readSageMaker(dir: CliDir): { domains: SageMakerDomain[]; userProfiles: SageMakerUserProfile[]; spaces: SageMakerSpace[] } {
   const tagsFor = (...ids: string[]): Record<string, string> => {
-    const t = dir.read(`sagemaker-list-tags-${ids.join('-')}.json`);
-    return isObject(t) ? tagsOf(t.Tags) : {};
+    const file = `sagemaker-list-tags-${ids.join('-')}.json`;
+    const t = dir.read(file);
+    return isObject(t) ? tagsOf(t.Tags, (j) => dir.wrongShape(file, `$.Tags[${j}].Value`, 'a tag value (a string)')) : {};
   };
   const domains: SageMakerDomain[] = [];
   for (const { file } of dir.matching('sagemaker-describe-domain-')) {
