@@ -17,6 +17,7 @@ import { simulateScenarioText } from '../../src/engine/simulate.js';
 import type { PolicyKind } from '../../src/policy/model.js';
 import { POLICY_KINDS } from '../../src/policy/model.js';
 import { validatePolicyText } from '../../src/policy/validate.js';
+import { decodeText, DEFAULT_MAX_INPUT_BYTES, type InputKind } from '../../src/input/index.js';
 import { checkNoForeignPrototype, FuzzBug } from './guard.js';
 
 export { FuzzBug };
@@ -24,9 +25,15 @@ export { FuzzBug };
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 
-/** How the tool decodes a file's bytes (readFile with 'utf8'). */
-export function decode(bytes: Buffer): string {
-  return bytes.toString('utf8');
+/**
+ * How the tool turns a file's bytes into text (src/input): the size cap of the kind first,
+ * then decodeText (BOM, UTF-16, invalid UTF-8 named). Undefined: refused with a message.
+ */
+export function decode(bytes: Buffer, kind: InputKind): string | undefined {
+  if (bytes.length > DEFAULT_MAX_INPUT_BYTES[kind]) return undefined;
+  const d = decodeText(bytes);
+  if (!d.ok && !d.message) throw new FuzzBug('decodeText refused a file without saying why');
+  return d.ok ? d.text : undefined;
 }
 
 function filesUnder(dir: string, out: string[] = []): string[] {
@@ -72,7 +79,9 @@ export type Outcome = 'accepted' | 'refused';
 
 /** validate: the policy reader and every rule (src/policy/validate.ts, as `nbjob-iam validate`). */
 export function policyTarget(bytes: Buffer, kind: PolicyKind): Outcome {
-  const { policy, findings } = validatePolicyText(decode(bytes), { kind });
+  const text = decode(bytes, 'policy');
+  if (text === undefined) return 'refused';
+  const { policy, findings } = validatePolicyText(text, { kind });
   for (const f of findings) {
     if (f.code === 'internal-error') throw new FuzzBug(`validate --kind ${kind}: ${f.message}`);
     if (!Number.isInteger(f.line) || !Number.isInteger(f.column) || f.line < 0 || f.column < 0) {
@@ -87,7 +96,9 @@ export const KINDS: readonly PolicyKind[] = POLICY_KINDS;
 
 /** simulate: the scenario reader and the engine (src/engine/simulate.ts, as `nbjob-iam simulate`). */
 export function scenarioTarget(bytes: Buffer): Outcome {
-  const r = simulateScenarioText(decode(bytes), 'fuzz.json');
+  const text = decode(bytes, 'scenario');
+  if (text === undefined) return 'refused';
+  const r = simulateScenarioText(text, 'fuzz.json');
   noInternalError('simulate', r.error);
   if (r.decision === undefined && !(typeof r.error === 'string' && r.error.startsWith('fuzz.json'))) {
     throw new FuzzBug(`simulate: neither a decision nor an error naming the file: ${JSON.stringify(r).slice(0, 500)}`);
@@ -98,7 +109,9 @@ export function scenarioTarget(bytes: Buffer): Outcome {
 
 /** check --snapshot: the snapshot reader (src/account/read-snapshot.ts). */
 export function snapshotTarget(bytes: Buffer): Outcome {
-  const r = readSnapshotText(decode(bytes), 'fuzz.json');
+  const text = decode(bytes, 'snapshot');
+  if (text === undefined) return 'refused';
+  const r = readSnapshotText(text, 'fuzz.json');
   for (const e of r.errors) {
     noInternalError('snapshot', e.message);
     if (e.file !== 'fuzz.json' || !Number.isInteger(e.line) || !Number.isInteger(e.column)) throw new FuzzBug(`snapshot: error without a position: ${JSON.stringify(e)}`);
