@@ -41,7 +41,7 @@ describe('the hostile-input generator', () => {
     expect([...found].sort()).toEqual([...needles].sort());
     // Measured for this seed: most mutants are refused, a real share still reads as a
     // policy, and some cases are huge (over 100 KB).
-    expect({ ...outcomes, huge }).toEqual({ accepted: 29, refused: 971, huge: 17 });
+    expect({ ...outcomes, huge }).toEqual({ accepted: 62, refused: 938, huge: 17 });
   });
 
   it('a `__proto__` key added by a mutation is an own key of the file, not a prototype', () => {
