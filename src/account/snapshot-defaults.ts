@@ -2,8 +2,8 @@
  * The values a snapshot may leave out. schemas/snapshot.schema.json requires only what
  * identifies a principal (a role's ARN, name and trust policy; a user's or group's ARN and
  * name); the rest of the tool reads the full `AccountSnapshot` type, so the reader fills in
- * what the schema lets a hand-written snapshot omit: no policies, no tags, no groups, the
- * root path. Without this, `check` on a role without `attachedPolicies` stopped with an
+ * what the schema lets a hand-written snapshot omit: no policies, no tags, no groups, no
+ * security groups or subnets, no aliases, the root path. Without this, `check` on a role without `attachedPolicies` stopped with an
  * internal error (found by test/fuzz, kept by test/account/snapshot-optional.test.ts).
  */
 import type { AccountSnapshot } from './snapshot.js';
@@ -32,5 +32,16 @@ export function withSnapshotDefaults(s: AccountSnapshot): AccountSnapshot {
     roles: list(raw.roles, { ...PRINCIPAL, serviceLinked: () => false }),
     ...(raw.users !== undefined ? { users: list(raw.users, { ...PRINCIPAL, groups: () => [] }) } : {}),
     ...(raw.groups !== undefined ? { groups: list(raw.groups, { inlinePolicies: () => [], attachedPolicies: () => [] }) } : {}),
+    ...(isObj(raw.sagemaker)
+      ? {
+          sagemaker: {
+            ...raw.sagemaker,
+            domains: list(raw.sagemaker.domains, { subnetIds: () => [], securityGroupIds: () => [], tags: () => ({}) }),
+            userProfiles: list(raw.sagemaker.userProfiles, { securityGroupIds: () => [], tags: () => ({}) }),
+            spaces: list(raw.sagemaker.spaces, { tags: () => ({}) }),
+          },
+        }
+      : {}),
+    kmsKeys: list(raw.kmsKeys, { aliases: () => [] }),
   } as unknown as AccountSnapshot;
 }
