@@ -1,29 +1,21 @@
 /** Small text helpers shared by the text renderers: wrapping to a width, and colour. */
 
 /**
- * Wraps `text` to `width` columns. Continuation lines get `indent`. Words longer than
- * the width (ARNs, paths) are cut, so no line is ever longer than the width.
+ * Wraps `text` to `width` columns. Continuation lines get `indent`. A word longer than
+ * the width (an ARN, a path) is never cut: it goes on a line of its own, longer than the
+ * width, so what is copied from the terminal is still the ARN.
  */
 export function wrap(text: string, width: number, indent = '', firstIndent = ''): string[] {
   const lines: string[] = [];
   let line = firstIndent;
   let lineHasWord = false;
   const words = text.split(/\s+/).filter((w) => w !== '');
-  for (let word of words) {
-    const prefixLen = () => (lines.length === 0 ? firstIndent.length : indent.length);
+  for (const word of words) {
     if (lineHasWord && line.length + 1 + word.length > width) {
       lines.push(line);
       line = indent;
       lineHasWord = false;
     }
-    while (!lineHasWord && prefixLen() + word.length > width) {
-      const room = Math.max(1, width - line.length);
-      lines.push(line + word.slice(0, room));
-      word = word.slice(room);
-      line = indent;
-      if (word === '') break;
-    }
-    if (word === '') continue;
     line += (lineHasWord ? ' ' : '') + word;
     lineHasWord = true;
   }

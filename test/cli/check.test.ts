@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { overlong } from '../report/width.js';
 import { BUILD_TIMEOUT_MS, ensureBuilt, runCli } from './helpers.js';
 
 beforeAll(() => {
@@ -30,7 +31,7 @@ describe('check --example (what npm start runs)', () => {
     for (const text of ['events.amazonaws.com', 'iam:PassedToService', 'sagemakerheadlessexecution-*', 'key policy', 'cost-center']) {
       expect(r.stdout).toContain(text);
     }
-    for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(overlong(r.stdout, 80)).toEqual([]);
     expect(r.stdout.includes('\u001b[')).toBe(false);
   });
 

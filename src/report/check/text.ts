@@ -64,8 +64,6 @@ const LABEL = 12;
 
 class Out {
   readonly lines: string[] = [];
-  /** Lines of JSON that had to be cut (a value longer than the width). */
-  cut = false;
   constructor(
     readonly width: number,
     readonly paint: (style: Style, text: string) => string,
@@ -85,7 +83,8 @@ class Out {
   }
   /**
    * `label      value`, the value wrapped under itself; a value with a word too long for
-   * that column (a long ARN) goes on its own lines, indented less, so it is not cut.
+   * that column (a long ARN) goes under the label, indented less; a word longer than
+   * even that line stays whole (wrap never cuts a word).
    */
   row(indent: string, label: string, raw: string, style?: Style): void {
     const value = terminalSafe(raw);
@@ -93,7 +92,7 @@ class Out {
     const longest = Math.max(0, ...value.split(/\s+/).map((w) => w.length));
     const under = indent + '  ';
     const lines =
-      longest > this.width - pad.length && longest <= this.width - under.length && label !== ''
+      longest > this.width - pad.length && label !== ''
         ? [indent + label, ...wrap(value, this.width, under, under)]
         : wrap(value, this.width, ' '.repeat(pad.length), pad);
     this.lines.push(...lines.map((l, i) => (i === 0 && style && label ? indent + this.paint(style, label) + l.slice(indent.length + label.length) : l)));
@@ -104,16 +103,12 @@ class Out {
     lines[0] = indent + this.paint(MARK_STYLE[o.status], MARK[o.status]) + lines[0]!.slice(indent.length + 1);
     this.lines.push(...lines);
   }
+  /**
+   * JSON laid out to the width where it can be; a string longer than the line is never
+   * cut (JSON has no line continuation), so every block pastes as valid JSON.
+   */
   json(value: unknown, indent: string): void {
-    for (const line of jsonLines(value, this.width, indent).map(terminalSafe)) {
-      if (line.length <= this.width) {
-        this.lines.push(line);
-        continue;
-      }
-      // A string longer than the line: cut it, keeping every character (see the hint below).
-      this.cut = true;
-      for (let i = 0; i < line.length; i += this.width) this.lines.push(line.slice(i, i + this.width));
-    }
+    this.lines.push(...jsonLines(value, this.width, indent).map(terminalSafe));
   }
 }
 
@@ -238,7 +233,6 @@ export function renderCheckText(result: CheckResult, options: CheckTextOptions =
       out.blank();
       out.para(`Some changes belong to others: ${owners.map((o) => OWNER_LABEL[o]).join(', ')}.`);
     }
-    if (out.cut) out.para('Long JSON values are cut at the line width; --format json prints them whole.');
   }
   const ownerOnly = result.steps.filter((o) => o.ownerChange && !o.fix);
   if (ownerOnly.length) {

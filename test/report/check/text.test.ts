@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderCheckText } from '../../../src/report/check/index.js';
 import { terminalSafe } from '../../../src/report/check/text.js';
 import { changes } from '../../../src/report/check/model.js';
+import { overlong } from '../width.js';
 import { checkExample, EVIL, RUN_FAILURES, SCHEDULE_FAILURES, variedExample } from './fixture.js';
 
 // eslint-disable-next-line no-control-regex
@@ -24,15 +25,36 @@ describe('text report', () => {
     for (const r of [schedule, runNow, variedExample()]) {
       for (const verbose of [false, true]) {
         const lines = renderCheckText(r, { verbose }).split('\n');
-        const long = lines.filter((l) => [...l].length > 80);
-        expect(long).toEqual([]);
+        expect(overlong(lines.join('\n'), 80)).toEqual([]);
       }
     }
   });
 
+  it('never cuts an ARN or a JSON string: every fix pastes as the JSON it shows', () => {
+    for (const r of [schedule, runNow, variedExample()]) {
+      const text = renderCheckText(r, { verbose: true });
+      const lines = text.split('\n');
+      const start = lines.findIndex((l) => /^Apply these \d+ changes?$/.test(l));
+      const blocks: unknown[] = [];
+      for (let i = start; i < lines.length; i++) {
+        if (/^    \{.*\}$/.test(lines[i]!)) {
+          blocks.push(JSON.parse(lines[i]!));
+          continue;
+        }
+        if (lines[i] !== '    {') continue;
+        const end = lines.indexOf('    }', i);
+        blocks.push(JSON.parse(lines.slice(i, end + 1).join('\n')));
+        i = end;
+      }
+      expect(blocks).toEqual(changes(r).map((c) => c.fix.statement ?? c.fix.tags));
+      // The request line of every failure names its resource whole, however long.
+      for (const o of r.steps.filter((x) => x.status === 'fail')) expect(text).toContain(o.step.resource);
+    }
+  });
+
   it('keeps to a narrower width when asked', () => {
-    const lines = renderCheckText(schedule, { width: 60 }).split('\n');
-    expect(lines.filter((l) => [...l].length > 60)).toEqual([]);
+    const text = renderCheckText(schedule, { width: 60 });
+    expect(overlong(text, 60)).toEqual([]);
   });
 
   it('has no ANSI codes without colour, and the same text with colour', () => {

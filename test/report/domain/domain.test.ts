@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainTally, profileKey, tallyOf, whatFails } from '../../../src/report/check/domain.js';
 import { domainChunks, renderDomain } from '../../../src/report/check/domain-render.js';
 import type { CheckSarifLog } from '../../../src/report/check/sarif.js';
+import { overlong } from '../width.js';
 import { checkDomain, domainSnapshot, EVIL_NAME } from './fixture.js';
 
 const addFormats: FormatsPlugin = (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
@@ -192,7 +193,7 @@ describe('domain report: Markdown and text', () => {
     expect(summary).toContain('What fails, for how many:');
     expect(summary).toMatch(/1\/2 +#\d+\S* run\.create-training-job/);
     expect(summary).toMatch(/2\/2 +#\d+\S* schedule\.put-rule/);
-    for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(overlong(text, 80)).toEqual([]);
   });
 
 });
