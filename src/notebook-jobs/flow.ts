@@ -9,6 +9,7 @@
  * Nothing here evaluates: `buildFlow` turns a setup into concrete requests; the checker
  * evaluates them against the account's policies.
  */
+import { numberUniquely } from './step-numbers.js';
 
 /** When a step happens; "run" failures show only hours later, which is what users hate most. */
 export type Phase = 'form' | 'submit' | 'run-now' | 'schedule' | 'run' | 'manage';
@@ -101,8 +102,12 @@ export const DEFAULT_FLOW_OPTIONS: Readonly<FlowOptions> = Object.freeze({
 
 /** One request of the flow, concrete for a setup. */
 export interface FlowStep {
-  /** Stable id, e.g. `submit.create-training-job`; `#14` is the spec table's number. */
+  /** Stable id, e.g. `submit.create-training-job`: what reports, baselines and suppressions key on. */
   readonly id: string;
+  /**
+   * Row of the flow table (docs/notebook-job-flow.md §4), e.g. `#14`, with a letter where
+   * one row makes several requests (`#36a` … `#36d`; step-numbers.ts): unique in a flow.
+   */
   readonly number: string;
   readonly phase: Phase;
   readonly title: string;
@@ -1346,5 +1351,5 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       why: 'Editing a job definition rewrites the rule\'s tags (events:UntagResource, then TagResource); denied, the old tags stay.',
     });
   }
-  return steps;
+  return numberUniquely(steps);
 }
