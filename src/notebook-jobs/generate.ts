@@ -538,11 +538,13 @@ function targetKey(t: Target): string {
   return JSON.stringify(t);
 }
 
-function policyNameFor(target: Target, options: GenerateOptions): string {
+function policyNameFor(target: Target): string {
   switch (target.kind) {
     case 'inline-policy':
-      if (options.studioRoleArn === options.jobRoleArn) return FIX_POLICY_NAME;
-      return target.roleArn === options.studioRoleArn ? `${FIX_POLICY_NAME}-studio` : `${FIX_POLICY_NAME}-job`;
+      // The name check's fixes and setup use: inline policy names are per role, and one
+      // name everywhere means applying generate's output after setup (or the reverse)
+      // replaces a policy instead of duplicating it.
+      return FIX_POLICY_NAME;
     case 'trust-policy-statements':
       return `${roleName(target.roleArn)}-trust-policy-additions`;
     case 'key-policy-statements':
@@ -602,7 +604,7 @@ export function generatePolicies(options: GenerateOptions): GenerateResult {
   const policies: GeneratedPolicy[] = [];
   const ordered = [...targets.entries()].sort(([, a], [, b]) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || (a.kind === 'inline-policy' && b.kind === 'inline-policy' ? (a.roleArn === options.studioRoleArn ? -1 : 1) : 0));
   for (const [tk, target] of ordered) {
-    const name = policyNameFor(target, options);
+    const name = policyNameFor(target);
     const statements = statementsOf([...(groups.get(tk)?.values() ?? [])], name, origins);
     policies.push({ name, kind: target.kind, attachTo: attachTo(target), document: { Version: '2012-10-17', Statement: statements } });
   }

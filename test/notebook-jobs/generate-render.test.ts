@@ -42,7 +42,12 @@ describe('--format json', () => {
     const out = JSON.parse(runGenerate({ ...OPTIONS, format: 'json' }).rendered) as { policies: Record<string, unknown>[] };
     expect(Object.keys(out)).toEqual(['policies']);
     for (const p of out.policies) expect(Object.keys(p)).toEqual(['name', 'kind', 'attachTo', 'document']);
-    expect(out.policies[0]).toMatchObject({ name: 'nbjob-iam-notebook-jobs-studio', kind: 'inline-policy', attachTo: OPTIONS.studioRoleArn });
+    expect(out.policies[0]).toMatchObject({ name: 'nbjob-iam-notebook-jobs', kind: 'inline-policy', attachTo: OPTIONS.studioRoleArn });
+    // The name check's fixes and setup use, on each role: applying both never duplicates a policy.
+    expect(out.policies.filter((p) => p['kind'] === 'inline-policy').map((p) => [p['name'], p['attachTo']])).toEqual([
+      ['nbjob-iam-notebook-jobs', OPTIONS.studioRoleArn],
+      ['nbjob-iam-notebook-jobs', OPTIONS.jobRoleArn],
+    ]);
   });
 });
 
@@ -81,7 +86,7 @@ describe('--format terraform', () => {
 
   it('reads the roles with data sources and attaches aws_iam_role_policy with jsonencode', () => {
     expect(tf).toMatch(/data "aws_iam_role" "studioexecutionrole" \{\n {2}name = "StudioExecutionRole"\n\}/);
-    expect(tf).toMatch(/resource "aws_iam_role_policy" "nbjob_iam_notebook_jobs_studio" \{\n {2}name {3}= "nbjob-iam-notebook-jobs-studio"\n {2}role {3}= data\.aws_iam_role\.studioexecutionrole\.name\n {2}policy = jsonencode\(\{/);
+    expect(tf).toMatch(/resource "aws_iam_role_policy" "studioexecutionrole_nbjob_iam_notebook_jobs" \{\n {2}name {3}= "nbjob-iam-notebook-jobs"\n {2}role {3}= data\.aws_iam_role\.studioexecutionrole\.name\n {2}policy = jsonencode\(\{/);
     expect(tf.match(/resource "/g)?.length).toBe(2);
     expect(tf).not.toMatch(/resource "aws_(iam_role"|kms_key_policy|vpc_endpoint_policy)/);
   });
@@ -116,7 +121,7 @@ describe('--format cli', () => {
   const sh = runGenerate({ ...OPTIONS, format: 'cli' }).rendered;
 
   it('puts the inline policies with put-role-policy; the JSON is the policy', () => {
-    const m = /aws iam put-role-policy --role-name 'StudioExecutionRole' --policy-name 'nbjob-iam-notebook-jobs-studio' --policy-document '(.*)'$/m.exec(sh);
+    const m = /aws iam put-role-policy --role-name 'StudioExecutionRole' --policy-name 'nbjob-iam-notebook-jobs' --policy-document '(.*)'$/m.exec(sh);
     expect(m).not.toBeNull();
     expect((JSON.parse(m![1]!) as { Statement: unknown[] }).Statement.length).toBeGreaterThan(5);
   });

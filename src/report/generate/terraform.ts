@@ -63,8 +63,10 @@ export function renderGenerateTerraform(result: GenerateResult): string {
   };
   const usedNames = new Set<string>();
   const name = (p: GeneratedPolicy): string => {
-    let n = ident(p.name);
-    for (let i = 2; usedNames.has(n); i++) n = `${ident(p.name)}_${i}`;
+    // Inline policies share one name across roles: the role goes in the resource name.
+    const base = ident(p.kind === 'inline-policy' ? `${roleName(p.attachTo)} ${p.name}` : p.name);
+    let n = base;
+    for (let i = 2; usedNames.has(n); i++) n = `${base}_${i}`;
     usedNames.add(n);
     return n;
   };
