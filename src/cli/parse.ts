@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UsageError } from './errors.js';
 import { exitCodesHelp } from './exit-codes.js';
+import { wrap } from '../report/text-util.js';
 import type { ParsedCommand } from './options.js';
 import { COMMANDS, findCommand } from './table.js';
 import type { CommandSpec } from './table.js';
@@ -32,7 +33,7 @@ export function usageText(command?: string): string {
       `Usage: ${PROGRAM} <command> [options]`,
       '',
       'Commands:',
-      ...COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`),
+      ...COMMANDS.flatMap((c) => wrap(c.summary, HELP_WIDTH, ' '.repeat(12), `  ${c.name.padEnd(10)}`)),
       '',
       `Run '${PROGRAM} <command> --help' for a command's flags and examples.`,
     ].join('\n');

@@ -7,6 +7,7 @@ import type { CommandOutput, RunContext } from './context.js';
 import { escapeOutputControls } from '../text/sanitize.js';
 import { CliError, EXIT } from './errors.js';
 import { parseArgv, PROGRAM, usageText } from './parse.js';
+import { wrap } from '../report/text-util.js';
 import { findCommand as findInTable } from './table.js';
 import type { CommandSpec } from './table.js';
 
@@ -42,7 +43,7 @@ async function runUnsafe(argv: readonly string[], deps: RunDeps): Promise<Comman
   const outcome = parseArgv(argv, deps.version);
   if (outcome.kind === 'print') return { stdout: outcome.text, exitCode: EXIT.ok };
   if (outcome.kind === 'usage-error') {
-    return { stdout: '', stderr: `${PROGRAM}: ${outcome.message}\n\n${outcome.usage}\n`, exitCode: EXIT.usage };
+    return { stdout: '', stderr: `${fitLines(`${PROGRAM}: ${outcome.message}`)}\n\n${outcome.usage}\n`, exitCode: EXIT.usage };
   }
   const { command, options } = outcome.parsed;
   try {
@@ -54,10 +55,26 @@ async function runUnsafe(argv: readonly string[], deps: RunDeps): Promise<Comman
   } catch (e) {
     if (e instanceof CliError) {
       const usage = e.exitCode === EXIT.usage && e.command ? `\n\n${usageText(e.command)}` : '';
-      return { stdout: '', stderr: `${PROGRAM}: ${e.message}${usage}\n`, exitCode: e.exitCode };
+      return { stdout: '', stderr: `${fitLines(`${PROGRAM}: ${e.message}`)}${usage}\n`, exitCode: e.exitCode };
     }
     return { stdout: '', stderr: internalErrorText(e, deps.version, argv, deps.runtime), exitCode: EXIT.internal };
   }
+}
+
+/**
+ * Error text within 80 columns: each longer line wrapped under its own indentation (two
+ * more for the first line's continuation). Words are never cut, so a path or ARN in the
+ * message stays whole.
+ */
+export function fitLines(text: string, width = 80): string {
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      if (line.length <= width) return [line];
+      const indent = /^\s*/.exec(line)![0];
+      return wrap(line.trimStart(), width, `${indent}  `, indent);
+    })
+    .join('\n');
 }
 
 /** What a bug looks like to the user: what happened, that it is ours, and what to send. */

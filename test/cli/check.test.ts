@@ -78,7 +78,7 @@ describe('snapshot --from-cli then check --snapshot', () => {
     writeFileSync(bad, readFileSync('examples/account.json', 'utf8').replace('"appNetworkAccessType": "VpcOnly"', '"appNetworkAccessType": "Private"'));
     const r = runCli(['check', '--snapshot', bad]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/bad\.json:\d+:\d+: expected one of \["VpcOnly","PublicInternetOnly"\]/);
+    expect(r.stderr.replace(/\n\s+/g, ' ')).toMatch(/bad\.json:\d+:\d+: expected one of \["VpcOnly","PublicInternetOnly"\]/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
