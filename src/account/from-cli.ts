@@ -55,7 +55,9 @@ export const CLI_FILES: readonly { readonly file: string; readonly command: stri
   { file: 'sagemaker-describe-domain-<domain-id>.json', command: 'aws sagemaker describe-domain --domain-id <domain-id>', required: true },
   { file: 'sagemaker-describe-user-profile-<domain-id>-<name>.json', command: 'aws sagemaker describe-user-profile --domain-id <domain-id> --user-profile-name <name>', required: false },
   { file: 'sagemaker-describe-space-<domain-id>-<name>.json', command: 'aws sagemaker describe-space --domain-id <domain-id> --space-name <name>', required: false },
-  { file: 'sagemaker-list-tags-<domain-id>-<name>.json', command: 'aws sagemaker list-tags --resource-arn <user-profile or space ARN>', required: false, note: 'tags are copied onto the jobs; SCPs may require them' },
+  { file: 'sagemaker-list-tags-user-profile-<domain-id>-<name>.json', command: 'aws sagemaker list-tags --resource-arn <user-profile ARN>', required: false, note: 'tags are copied onto the jobs; SCPs may require them (older name: sagemaker-list-tags-<domain-id>-<name>.json)' },
+  { file: 'sagemaker-list-tags-space-<domain-id>-<name>.json', command: 'aws sagemaker list-tags --resource-arn <space ARN>', required: false, note: 'the same, for a shared space' },
+  { file: 'sagemaker-list-tags-<domain-id>.json', command: 'aws sagemaker list-tags --resource-arn <domain ARN>', required: false },
   { file: 'ecr-get-repository-policy-<repository>.json', command: 'aws ecr get-repository-policy --repository-name <repository>', required: false, note: 'custom images only' },
 ];
 
@@ -70,6 +72,8 @@ export interface FromCliResult {
    * the snapshot is not usable (its account or region is unknown: never invented).
    */
   readonly missingRequired: readonly { readonly file: string; readonly command: string; readonly reason: string }[];
+  /** JSON files of the folder that no name of `CLI_FILES` (or its natural form) matched: not read. */
+  readonly unused: readonly string[];
 }
 
 export interface FromCliOptions {
@@ -134,6 +138,37 @@ function nodeAtPath(root: JsonNode, path: string): JsonNode {
 
 type Json = unknown;
 
+/**
+ * The natural names: the command line as a file name, `<service>-<command>--<arg>-<value>…`
+ * (e.g. `sagemaker-describe-user-profile--domain-id-d-abc--user-profile-name-alice.json`),
+ * each with the name of `CLI_FILES` it stands for. In an ARN, `/` and `:` may be written
+ * `_` (they cannot be in a file name).
+ */
+const NATURAL_NAMES: readonly [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^organizations-list-parents--child-id-(.+)\.json$/, (m) => `organizations-list-parents-${m[1]}.json`],
+  [/^organizations-list-policies-for-target--target-id-(.+)--filter-SERVICE_CONTROL_POLICY\.json$/, (m) => `organizations-list-policies-for-target-${m[1]}-scp.json`],
+  [/^organizations-list-policies-for-target--target-id-(.+)--filter-RESOURCE_CONTROL_POLICY\.json$/, (m) => `organizations-list-policies-for-target-${m[1]}-rcp.json`],
+  [/^organizations-describe-policy--policy-id-(.+)\.json$/, (m) => `organizations-describe-policy-${m[1]}.json`],
+  [/^kms-describe-key--key-id-(.+)\.json$/, (m) => `kms-describe-key-${m[1]}.json`],
+  [/^kms-get-key-policy--key-id-(.+?)(?:--policy-name-default)?\.json$/, (m) => `kms-get-key-policy-${m[1]}.json`],
+  [/^s3api-get-bucket-(policy|encryption|location)--bucket-(.+)\.json$/, (m) => `s3api-get-bucket-${m[1]}-${m[2]}.json`],
+  [/^sagemaker-describe-domain--domain-id-(.+)\.json$/, (m) => `sagemaker-describe-domain-${m[1]}.json`],
+  [/^sagemaker-describe-user-profile--domain-id-(.+)--user-profile-name-(.+)\.json$/, (m) => `sagemaker-describe-user-profile-${m[1]}-${m[2]}.json`],
+  [/^sagemaker-describe-space--domain-id-(.+)--space-name-(.+)\.json$/, (m) => `sagemaker-describe-space-${m[1]}-${m[2]}.json`],
+  [/^sagemaker-list-tags--resource-arn-.*?(user-profile|space)[_/:-]+(d-[a-z0-9]+)[_/:-]+(.+)\.json$/, (m) => `sagemaker-list-tags-${m[1]}-${m[2]}-${m[3]}.json`],
+  [/^sagemaker-list-tags--resource-arn-.*?domain[_/:-]+(d-[a-z0-9]+)\.json$/, (m) => `sagemaker-list-tags-${m[1]}.json`],
+  [/^ecr-get-repository-policy--repository-name-(.+)\.json$/, (m) => `ecr-get-repository-policy-${m[1]}.json`],
+];
+
+/** The `CLI_FILES` name a saved file stands for: itself, or the one its natural name means. */
+export function canonicalCliName(file: string): string {
+  for (const [re, to] of NATURAL_NAMES) {
+    const m = re.exec(file);
+    if (m) return to(m);
+  }
+  return file;
+}
+
 /** Reads one of the saved files; `undefined` when absent. Errors are collected, not thrown. */
 class CliDir {
   readonly errors: FileError[] = [];
@@ -141,6 +176,11 @@ class CliDir {
   /** Files present but empty or holding an error message: their gap is already said. */
   readonly failedSaves = new Map<string, string>();
   private readonly names: string[];
+  /** Canonical name → the file on disk (a natural name), when they differ. */
+  private readonly onDisk = new Map<string, string>();
+  /** Files on disk that were read. */
+  readonly used = new Set<string>();
+  readonly present: readonly string[];
   private readonly roots = new Map<string, JsonNode>();
   constructor(
     readonly dir: string,
@@ -152,7 +192,13 @@ class CliDir {
     } catch (e) {
       this.errors.push({ file: dir, line: 0, column: 0, path: '$', message: e instanceof Error ? e.message : String(e) });
     }
-    this.names = names;
+    this.present = names;
+    for (const file of this.present) {
+      const canonical = canonicalCliName(file);
+      // A file saved under the listed name wins over a natural name for the same output.
+      if (canonical !== file && !this.present.includes(canonical) && !this.onDisk.has(canonical)) this.onDisk.set(canonical, file);
+    }
+    this.names = [...new Set([...this.present.filter((f) => canonicalCliName(f) === f), ...this.onDisk.keys()])].sort();
   }
 
   has(file: string): boolean {
@@ -173,9 +219,11 @@ class CliDir {
 
   read(file: string): Json | undefined {
     if (!this.has(file)) return undefined;
+    const actual = this.onDisk.get(file) ?? file;
+    this.used.add(actual);
     let text: string;
     try {
-      text = readTextFileSync(join(this.dir, file), { maxBytes: this.maxBytes, displayName: file }).text;
+      text = readTextFileSync(join(this.dir, actual), { maxBytes: this.maxBytes, displayName: actual }).text;
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       this.errors.push({ file, line: e.position?.line ?? 0, column: e.position?.column ?? 0, path: '$', message: e.detail });
@@ -197,7 +245,7 @@ class CliDir {
     }
     const parsed = parseJson(text);
     if (!parsed.ok) {
-      this.errors.push({ file, line: parsed.error.line, column: parsed.error.column, path: parsed.error.path, message: parsed.error.message });
+      this.errors.push({ file: actual, line: parsed.error.line, column: parsed.error.column, path: parsed.error.path, message: parsed.error.message });
       return undefined;
     }
     this.roots.set(file, parsed.root);
@@ -453,8 +501,11 @@ function readOrganization(dir: CliDir, accountId: string): Organization | undefi
 }
 
 function readSageMaker(dir: CliDir): { domains: SageMakerDomain[]; userProfiles: SageMakerUserProfile[]; spaces: SageMakerSpace[] } {
-  const tagsFor = (...ids: string[]): Record<string, string> => {
-    const file = `sagemaker-list-tags-${ids.join('-')}.json`;
+  // Profiles and spaces have their own names (a space and a profile may share a name);
+  // the older name without the kind is still read.
+  const tagsFor = (kind: 'user-profile' | 'space' | undefined, ...ids: string[]): Record<string, string> => {
+    const own = kind ? `sagemaker-list-tags-${kind}-${ids.join('-')}.json` : undefined;
+    const file = own && dir.has(own) ? own : `sagemaker-list-tags-${ids.join('-')}.json`;
     const t = dir.read(file);
     return isObject(t) ? tagsOf(t.Tags, (j) => dir.wrongShape(file, `$.Tags[${j}].Value`, 'a tag value (a string)')) : {};
   };
@@ -478,7 +529,7 @@ function readSageMaker(dir: CliDir): { domains: SageMakerDomain[]; userProfiles:
       defaultExecutionRole: str(dus.ExecutionRole),
       defaultSpaceExecutionRole: str(dss.ExecutionRole),
       kmsKeyId: str(d.KmsKeyId),
-      tags: tagsFor(d.DomainId),
+      tags: tagsFor(undefined, d.DomainId),
     });
   }
   if (domains.length === 0) dir.gaps.push({ what: 'SageMaker domain', file: 'sagemaker-describe-domain-<domain-id>.json', message: 'no domain saved: save aws sagemaker describe-domain' });
@@ -496,7 +547,7 @@ function readSageMaker(dir: CliDir): { domains: SageMakerDomain[]; userProfiles:
       arn: str(u.UserProfileArn),
       executionRole: str(us.ExecutionRole),
       securityGroupIds: list(us.SecurityGroups).filter((s): s is string => typeof s === 'string'),
-      tags: tagsFor(u.DomainId, u.UserProfileName),
+      tags: tagsFor('user-profile', u.DomainId, u.UserProfileName),
     });
   }
   const spaces: SageMakerSpace[] = [];
@@ -512,7 +563,7 @@ function readSageMaker(dir: CliDir): { domains: SageMakerDomain[]; userProfiles:
       name: s.SpaceName,
       arn: str(s.SpaceArn),
       ownerUserProfileName: str(own.OwnerUserProfileName),
-      tags: tagsFor(s.DomainId, s.SpaceName),
+      tags: tagsFor('space', s.DomainId, s.SpaceName),
     });
   }
   return { domains, userProfiles, spaces };
@@ -638,7 +689,8 @@ export function snapshotFromCliDir(dirPath: string, options: FromCliOptions = {}
     ecrRepositories: readEcr(dir, region, accountId ?? ''),
     gaps: dir.gaps,
   };
-  return { snapshot, errors: dir.errors, gaps: dir.gaps, missingRequired: missingRequired(dir, accountId, region) };
+  const unused = dir.present.filter((f) => f.endsWith('.json') && !dir.used.has(f));
+  return { snapshot, errors: dir.errors, gaps: dir.gaps, missingRequired: missingRequired(dir, accountId, region), unused };
 }
 
 /** The required outputs that are absent or unusable, and the account/region when unknown. */

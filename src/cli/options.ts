@@ -113,7 +113,10 @@ export interface DiagnoseCommandOptions {
 }
 
 export interface SnapshotCommandOptions {
-  readonly out: string;
+  /** Where to write the snapshot; absent only with `cliScript`. */
+  readonly out?: string;
+  /** Print a bash script that saves what `--from-cli` reads (src/account/cli-script.ts). */
+  readonly cliScript: boolean;
   /** A folder of saved AWS CLI outputs (docs/snapshot-from-cli.md); absent: read the live account. */
   readonly fromCli?: string;
   readonly profile?: string;

@@ -334,7 +334,7 @@ const check: CommandSpec<'check'> = {
     { flags: '--variant <variant>', help: 'run now, on a schedule, or from local JupyterLab', choices: VARIANTS },
     { flags: '--output-kms-key <arn>', help: 'the KMS key that encrypts job outputs' },
     { flags: '--volume-kms-key <arn>', help: 'the KMS key that encrypts the job volume' },
-    { flags: '--input-bucket <name>', help: 'the input bucket (default: sagemaker-automated-execution-ACCOUNT-REGION)' },
+    { flags: '--input-bucket <name>', help: 'the input bucket (default: the default job bucket of the account and region)' },
     { flags: '--output-bucket <name>', help: 'the output bucket (default: the input bucket)' },
     {
       flags: '--create-time-resource-tags <answer>',
@@ -382,36 +382,52 @@ const snapshot: CommandSpec<'snapshot'> = {
   summary: 'read an account (read-only) into the snapshot that check reads',
   argument: '',
   argumentHelp: '',
-  usage: '--out FILE [--profile P] [--region R] [--domain ID]... [--kms-key ARN]... [--bucket NAME]...\n' + '       nbjob-iam snapshot --from-cli DIR --out FILE [--region R]',
+  usage:
+    '--out FILE [--profile P] [--region R]\n' +
+    '         [--domain ID]... [--kms-key ARN]... [--bucket NAME]...\n' +
+    '       nbjob-iam snapshot --from-cli DIR --out FILE [--region R]\n' +
+    '       nbjob-iam snapshot --cli-script [--region R] [--domain ID]...\n' +
+    '         [--kms-key ARN]... [--bucket NAME]... > save.sh',
   description:
     'Live: reads the account with the AWS SDK (default credential chain, --profile for a named or SSO profile) ' +
     'using only Get, List and Describe calls; a denied read is reported with the permission it needs and the ' +
     'snapshot keeps what could be read. --from-cli: builds it from AWS CLI outputs saved in a folder ' +
-    '(docs/snapshot-from-cli.md lists the commands and file names). Credentials are never printed or stored.',
+    '(docs/snapshot-from-cli.md lists the commands and file names). --cli-script: prints a bash script that ' +
+    'saves exactly those files for every domain (or those named), their user profiles, spaces and tags, ' +
+    'their KMS keys and buckets; run it in AWS CloudShell, then --from-cli on its folder. ' +
+    'Credentials are never printed or stored.',
   examples: [
     { command: 'nbjob-iam snapshot --profile ml-admin --region us-east-1 --out acct.json', what: 'the live account' },
     { command: 'nbjob-iam snapshot --from-cli examples/aws-cli --out /tmp/acct.json', what: 'saved AWS CLI output' },
+    { command: 'nbjob-iam snapshot --cli-script --region us-east-1 > save.sh', what: 'a script to run in CloudShell: bash save.sh acct-cli' },
   ],
   flags: [
     { flags: '--out <file>', help: 'where to write the snapshot' },
     { flags: '--from-cli <dir>', help: 'a folder of saved AWS CLI outputs instead of the live account' },
+    { flags: '--cli-script', help: 'print a bash script that saves what --from-cli reads', defaultValue: false },
     { flags: '--profile <name>', help: 'AWS profile (live)' },
     { flags: '--region <region>', help: 'the Studio region' },
-    { flags: '--domain <id>', help: 'only this SageMaker domain (repeat for more; live)', repeatable: true },
-    { flags: '--kms-key <arn>', help: 'also read this KMS key (repeat for more; live)', repeatable: true },
-    { flags: '--bucket <name>', help: 'also read this bucket (repeat for more; live)', repeatable: true },
+    { flags: '--domain <id>', help: 'only this SageMaker domain (repeat for more; live, script)', repeatable: true },
+    { flags: '--kms-key <arn>', help: 'also read this KMS key (repeat for more; live, script)', repeatable: true },
+    { flags: '--bucket <name>', help: 'also read this bucket (repeat for more; live, script)', repeatable: true },
     MAX_INPUT_FLAG,
   ],
   toOptions({ flags }): SnapshotCommandOptions {
     const out = str(flags, 'out');
-    if (!out) throw new UsageError('name the snapshot file: --out FILE', 'snapshot');
+    const cliScript = flags['cliScript'] === true;
     const fromCli = str(flags, 'fromCli');
+    if (cliScript && (out || fromCli || str(flags, 'profile'))) {
+      throw new UsageError('--cli-script prints a script to stdout; it does not go with --out, --from-cli or --profile', 'snapshot');
+    }
+    if (cliScript) return { cliScript, region: str(flags, 'region'), domains: list(flags, 'domain'), kmsKeys: list(flags, 'kmsKey'), buckets: list(flags, 'bucket') };
+    if (!out) throw new UsageError('name the snapshot file: --out FILE', 'snapshot');
     if (fromCli && str(flags, 'profile')) throw new UsageError('--profile reads the live account; it does not go with --from-cli', 'snapshot');
     const problems = liveFlagProblems({ region: str(flags, 'region') });
     for (const d of list(flags, 'domain')) problems.push(...liveFlagProblems({ domainId: d }));
     if (problems.length) throw new UsageError(problems.join('\n'), 'snapshot');
     return {
       out,
+      cliScript,
       fromCli,
       profile: str(flags, 'profile'),
       region: str(flags, 'region'),
@@ -434,7 +450,7 @@ const SETUP_FLAGS: readonly FlagSpec[] = [
   { flags: '--volume-kms-key <arn>', help: 'the KMS key that encrypts the job volume' },
   { flags: '--vpc-only', help: 'the domain is VpcOnly (S3 through --vpc-endpoint)', defaultValue: false },
   { flags: '--vpc-endpoint <id>', help: 'the S3 gateway endpoint of the domain VPC' },
-  { flags: '--input-bucket <name>', help: 'the input bucket (default: sagemaker-automated-execution-ACCOUNT-REGION)' },
+  { flags: '--input-bucket <name>', help: 'the input bucket (default: the default job bucket of the account and region)' },
   { flags: '--output-bucket <name>', help: 'the output bucket (default: the input bucket)' },
   { flags: '--domain <id>', help: 'the SageMaker domain' },
 ];
@@ -453,8 +469,9 @@ const generate: CommandSpec<'generate'> = {
   argument: '',
   argumentHelp: '',
   usage:
-    '--account ID --region R --studio-role ARN --job-role ARN\n' +
-    '         [--variant run-now|schedule|local] [--output-kms-key ARN] [--volume-kms-key ARN]\n' +
+    '--account ID --region R\n' +
+    '         --studio-role ARN --job-role ARN [--variant run-now|schedule|local]\n' +
+    '         [--output-kms-key ARN] [--volume-kms-key ARN]\n' +
     '         [--vpc-only --vpc-endpoint ID] [--input-bucket B --output-bucket B]\n' +
     '         [--format json|cloudformation|terraform|cli]',
   description:
@@ -503,7 +520,7 @@ const setup: CommandSpec<'setup'> = {
   summary: 'plan (and, with --apply, make) the changes notebook jobs need, merging',
   argument: '',
   argumentHelp: '',
-  usage: '[--plan | --apply] [--profile P] [--account ID] [--region R] [--studio-role ARN] [--job-role ARN] ...',
+  usage: '[--plan | --apply] [--profile P] [--account ID]\n' + '         [--region R] [--studio-role ARN] [--job-role ARN] ...',
   description:
     'Reads the live account, computes the smallest proven changes (the fixes check would print), and shows ' +
     'them as a diff. Statements already in a trust policy or a role policy are kept; only what is missing is ' +

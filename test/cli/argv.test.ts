@@ -30,12 +30,12 @@ const RUNS: readonly Row[] = [
   [
     'snapshot --from-cli',
     ['snapshot', '--from-cli', 'dir', '--out', 'a.json'],
-    { command: 'snapshot', options: { out: 'a.json', fromCli: 'dir', domains: [], kmsKeys: [], buckets: [] } },
+    { command: 'snapshot', options: { out: 'a.json', cliScript: false, fromCli: 'dir', domains: [], kmsKeys: [], buckets: [] } },
   ],
   [
     'snapshot live with repeated keys',
     ['snapshot', '--profile', 'p', '--region', 'eu-west-1', '--out', 'a.json', '--kms-key', 'k1', '--kms-key', 'k2'],
-    { command: 'snapshot', options: { out: 'a.json', profile: 'p', region: 'eu-west-1', domains: [], kmsKeys: ['k1', 'k2'], buckets: [] } },
+    { command: 'snapshot', options: { out: 'a.json', cliScript: false, profile: 'p', region: 'eu-west-1', domains: [], kmsKeys: ['k1', 'k2'], buckets: [] } },
   ],
   [
     'generate as terraform',

@@ -30,16 +30,16 @@ describe('help and errors fit 80 columns', () => {
     for (const argv of cases) {
       const out = await runCli(argv, real);
       expect(out.exitCode, argv.join(' ')).not.toBe(EXIT.ok);
-      expect(out.stderr, argv.join(' ')).toMatch(/^nbjob-iam: /);
-      expect(long(out.stderr), argv.join(' ')).toEqual([]);
+      expect(out.stderr ?? '', argv.join(' ')).toMatch(/^nbjob-iam: /);
+      expect(long(out.stderr ?? ''), argv.join(' ')).toEqual([]);
     }
   });
 
   it('an error a command raises is wrapped, words whole', async () => {
     const message = `the policy ${'x'.repeat(30)} in file ${'y/'.repeat(20)}z.json cannot be read because of a reason that takes more than a line to say`;
     const out = await runCli(['validate', 'x.json'], { ...real, findCommand: () => ({ load: () => Promise.resolve({ execute: () => Promise.reject(new CliError(message, EXIT.failed)) }) }) });
-    expect(long(out.stderr)).toEqual([]);
-    expect(out.stderr.replace(/\s+/g, ' ')).toContain(message);
+    expect(long(out.stderr ?? '')).toEqual([]);
+    expect((out.stderr ?? '').replace(/\s+/g, ' ')).toContain(message);
     expect(fitLines(`nbjob-iam: ${'a'.repeat(100)} b`)).toBe(`nbjob-iam:\n  ${'a'.repeat(100)}\n  b`);
   });
 });

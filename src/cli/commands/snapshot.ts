@@ -4,6 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { cliScript } from '../../account/cli-script.js';
 import { snapshotFromCliDir } from '../../account/from-cli.js';
 import { formatFileError } from '../../account/read-snapshot.js';
 import type { CommandOutput, RunContext } from '../context.js';
@@ -20,10 +21,13 @@ function progressBar(write: (s: string) => void): (done: number, total: number, 
 }
 
 export async function execute(options: SnapshotCommandOptions, ctx: RunContext): Promise<CommandOutput> {
+  if (options.cliScript || options.out === undefined) {
+    return { stdout: cliScript({ region: options.region, domains: options.domains, kmsKeys: options.kmsKeys, buckets: options.buckets }), exitCode: EXIT.ok };
+  }
   const out = path.resolve(ctx.cwd, options.out);
   if (options.fromCli) {
     const dir = path.resolve(ctx.cwd, options.fromCli);
-    const { snapshot, errors, gaps, missingRequired } = snapshotFromCliDir(dir, { region: options.region, maxInputBytes: options.maxInputBytes });
+    const { snapshot, errors, gaps, missingRequired, unused } = snapshotFromCliDir(dir, { region: options.region, maxInputBytes: options.maxInputBytes });
     if (errors.some((e) => e.message === 'folder not found')) throw new CliError(`${options.fromCli}: no such folder`, EXIT.usage);
     const shownErrors = errors.map((e) => `error: ${formatFileError({ ...e, file: path.join(options.fromCli ?? '', e.file) })}`);
     if (missingRequired.length > 0) {
@@ -41,6 +45,7 @@ export async function execute(options: SnapshotCommandOptions, ctx: RunContext):
       `wrote ${options.out}: account ${snapshot.accountId}, ${snapshot.region}, ${snapshot.roles.length} roles, ${snapshot.sagemaker.domains.length} domains`,
       ...shownErrors,
       ...gaps.map((g) => `not read: ${g.what}: ${g.message}`),
+      ...unused.map((f) => `ignored: ${f}: not a file name --from-cli reads (docs/snapshot-from-cli.md)`),
     ];
     // A file that is not the output of its command is bad input (2); gaps are listed, and check marks what they leave undecided.
     return { stdout: '', stderr: `${lines.join('\n')}\n`, exitCode: errors.length ? EXIT.usage : EXIT.ok };

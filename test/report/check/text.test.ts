@@ -37,7 +37,7 @@ describe('text report', () => {
       const start = lines.findIndex((l) => /^Apply these \d+ changes?$/.test(l));
       const blocks: unknown[] = [];
       for (let i = start; i < lines.length; i++) {
-        if (/^    \{.*\}$/.test(lines[i]!)) {
+        if (/^ {4}\{.*\}$/.test(lines[i]!)) {
           blocks.push(JSON.parse(lines[i]!));
           continue;
         }
