@@ -81,7 +81,7 @@ describe('the bundled example errors (examples/errors/)', () => {
   it('PutRule fits creating and editing the rule; the snapshot allows editing, so the create is what AWS denied', () => {
     const m = d.matches.find((x) => x.denial.input === 'studio-schedule.txt')!;
     expect(m.outcome.step.id).toBe('schedule.put-rule');
-    expect(m.notes.join('\n')).toMatch(/also fits #45 manage.edit-rule, which the snapshot allows/);
+    expect(m.notes.join('\n')).toMatch(/also fits #45a manage.edit-rule, which the snapshot allows/);
   });
 
   it('JSON follows the schema', () => {
@@ -309,7 +309,7 @@ describe('what the flow does not make, and what cannot be matched', () => {
   it('S3 "Access Denied" naming only the operation: of the steps that fit, the one the snapshot denies, saying which were set aside', () => {
     const d = run({ 'e.txt': 'An error occurred (AccessDenied) when calling the GetObject operation: Access Denied' });
     expect(d.matches.map((m) => m.outcome.step.id)).toEqual(['run.driver-get-object']);
-    expect(d.matches[0]?.notes.join('\n')).toMatch(/also fits #34 run.get-input, .*#43 manage.download-output, which the snapshot allows: so AWS denied this step/);
+    expect(d.matches[0]?.notes.join('\n')).toMatch(/also fits #34b run.get-input, .*#43a manage.download-output, which the snapshot allows: so AWS denied this step/);
   });
 
   it('S3 "Access Denied" naming only the operation and the object: every step that fits, each said to be one of several', () => {
