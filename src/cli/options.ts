@@ -86,6 +86,10 @@ export interface CheckOptions {
   /** docs/notebook-job-flow.md §6.1: do create calls see their request tags as resource tags? */
   readonly createTimeResourceTags?: 'absent' | 'fromRequestTags';
   readonly verbose: boolean;
+  /** An earlier `--format json` report: what it holds is not shown (docs/ci.md). */
+  readonly baseline?: string;
+  /** A suppressions file: accepted failures with their reasons (docs/ci.md). */
+  readonly suppressions?: string;
   readonly format: CheckFormatName;
   /** --max-input-size: the cap, in bytes, for every file this command reads (default per kind, docs/input.md). */
   readonly maxInputBytes?: number;

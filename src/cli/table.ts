@@ -321,6 +321,7 @@ const check: CommandSpec<'check'> = {
     { command: 'nbjob-iam check --example', what: 'the bundled example account, with its five mistakes' },
     { command: 'nbjob-iam check --snapshot acct.json --user-profile alice --job-role arn:aws:iam::111122223333:role/JobRole', what: 'one profile' },
     { command: 'nbjob-iam check --snapshot acct.json --all-profiles --format markdown', what: 'every profile and space, for a pull request' },
+    { command: 'nbjob-iam check --snapshot acct.json --all-profiles --baseline known.json --format sarif', what: 'CI: only what is new' },
   ],
   flags: [
     { flags: '--snapshot <file>', help: 'the account snapshot (nbjob-iam snapshot writes it)' },
@@ -341,6 +342,8 @@ const check: CommandSpec<'check'> = {
       help: 'open question: do create calls see their request tags as resource tags? (default: absent)',
       choices: ['absent', 'fromRequestTags'],
     },
+    { flags: '--baseline <file>', help: 'an earlier --format json report: show only what is new (docs/ci.md)' },
+    { flags: '--suppressions <file>', help: 'accepted failures, each with its reason (docs/ci.md)' },
     { flags: '--verbose', help: 'list passing steps too', defaultValue: false },
     { flags: '--format <format>', help: 'output format', choices: CHECK_FORMATS, defaultValue: 'text' },
     MAX_INPUT_FLAG,
@@ -370,6 +373,8 @@ const check: CommandSpec<'check'> = {
       allProfiles,
       createTimeResourceTags: str(flags, 'createTimeResourceTags') as CheckOptions['createTimeResourceTags'],
       verbose: flags['verbose'] === true,
+      baseline: str(flags, 'baseline'),
+      suppressions: str(flags, 'suppressions'),
       format: (str(flags, 'format') ?? 'text') as CheckFormatName,
       ...maxInput(flags, 'check'),
     };

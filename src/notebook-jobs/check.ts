@@ -359,7 +359,7 @@ function evaluateStep(snapshot: AccountSnapshot, setup: FlowSetup, step: FlowSte
   return { step, principal, decision: v.decision, status: step.required ? 'fail' : 'warn', decidedBy, fix, ownerChange, scenario: first.scenario };
 }
 
-function summarize(steps: readonly StepOutcome[]): CheckSummary {
+export function summarize(steps: readonly StepOutcome[]): CheckSummary {
   const count = (s: StepStatus): number => steps.filter((o) => o.status === s).length;
   const fail = steps.filter((o) => o.status === 'fail');
   return {

@@ -5,6 +5,7 @@
  * test/report/sarif.test.ts validates the output against the official schema.
  */
 import type { Severity } from '../policy/findings.js';
+import { ACCESS_ANALYZER_CODES } from '../policy/access-analyzer.js';
 import { describeCode } from './rules.js';
 import type { CodeInfo, FileReport, ToolInfo } from './types.js';
 
@@ -42,6 +43,8 @@ export interface SarifRule {
   shortDescription: { text: string };
   fullDescription?: { text: string };
   defaultConfiguration?: { level: 'error' | 'warning' | 'note' };
+  /** `accessAnalyzer`: the nearest IAM Access Analyzer issue codes (docs/access-analyzer.md). */
+  properties?: { accessAnalyzer: string[] };
 }
 export interface SarifResult {
   ruleId: string;
@@ -99,6 +102,7 @@ export function findingsToSarif(files: readonly FileReport[], tool: ToolInfo, co
           shortDescription: { text: describeCode(f.code, codes) },
           ...(info?.source ? { fullDescription: { text: `${describeCode(f.code, codes)} Source: ${info.source}.` } } : {}),
           ...(info?.severity ? { defaultConfiguration: { level: SARIF_LEVEL[info.severity] } } : {}),
+          ...((ACCESS_ANALYZER_CODES[f.code] ?? []).length ? { properties: { accessAnalyzer: [...ACCESS_ANALYZER_CODES[f.code]!] } } : {}),
         });
       }
       const region = f.line >= 1 ? { startLine: f.line, startColumn: Math.max(1, f.column) } : undefined;

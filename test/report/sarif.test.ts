@@ -89,6 +89,8 @@ describe('SARIF renderer', () => {
       shortDescription: { text: 'Effect is not exactly "Allow" or "Deny".' },
       fullDescription: { text: 'Effect is not exactly "Allow" or "Deny". Source: IAM JSON policy elements: Effect.' },
       defaultConfiguration: { level: 'error' },
+      // The nearest IAM Access Analyzer finding (docs/access-analyzer.md).
+      properties: { accessAnalyzer: ['INVALID_EFFECT'] },
     });
     // A code the table does not know still gets a description.
     expect(log.runs[0]?.tool.driver.rules.find((r) => r.id === 'some-warning')?.shortDescription.text).toBe('Some warning.');

@@ -15,6 +15,8 @@ import type { Selection } from '../../notebook-jobs/setup.js';
 import { renderCheck } from '../../report/check/index.js';
 import type { CheckRenderOptions } from '../../report/check/index.js';
 import { renderDomain } from '../../report/check/profiles.js';
+import { applyGate, baselineKeys, readSuppressions } from '../../report/check/gate.js';
+import type { GateOptions, Suppression } from '../../report/check/gate.js';
 import type { ProfileCheck } from '../../report/check/profiles.js';
 import type { CommandOutput, RunContext } from '../context.js';
 import { maxBytesFor, readTextFile } from '../../input/index.js';
@@ -137,6 +139,36 @@ function ensureNewline(s: string): string {
   return s.endsWith('\n') ? s : `${s}\n`;
 }
 
+async function readGateFile(file: string, ctx: RunContext): Promise<string> {
+  try {
+    return await readFile(path.resolve(ctx.cwd, file), 'utf8');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new CliError(`${file}: ${code === 'ENOENT' ? 'no such file or directory' : `cannot be read (${code ?? String(e)})`}`, EXIT.usage);
+  }
+}
+
+/** The gate's options from --baseline and --suppressions, or undefined when neither is given. */
+export async function gateOptions(options: CheckOptions, ctx: RunContext, today = new Date().toISOString().slice(0, 10)): Promise<GateOptions | undefined> {
+  if (options.baseline === undefined && options.suppressions === undefined) return undefined;
+  let baseline: Set<string> | undefined;
+  if (options.baseline !== undefined) {
+    const read = baselineKeys(await readGateFile(options.baseline, ctx), options.baseline);
+    if ('error' in read) throw new CliError(`${read.error.file}: ${read.error.path}: ${read.error.message}`, EXIT.usage);
+    baseline = read.keys;
+  }
+  let suppressions: Suppression[] | undefined;
+  if (options.suppressions !== undefined) {
+    const read = readSuppressions(await readGateFile(options.suppressions, ctx), options.suppressions);
+    if (read.errors.length) throw new CliError(read.errors.map((e) => `${e.file}: ${e.path}: ${e.message}`).join('\n'), EXIT.usage);
+    suppressions = read.suppressions;
+  }
+  return { baseline, baselineFile: options.baseline, suppressions, suppressionsFile: options.suppressions, today };
+}
+
 export async function execute(options: CheckOptions, ctx: RunContext): Promise<CommandOutput> {
-  return present(await run(options, ctx), options, ctx);
+  const gate = await gateOptions(options, ctx);
+  const r = await run(options, ctx);
+  const gated = gate ? { ...r, results: r.results.map((p) => ({ ...p, result: applyGate(p.result, gate) })) } : r;
+  return present(gated, options, ctx);
 }

@@ -270,9 +270,19 @@ export function isNotable(o: StepOutcome): boolean {
   return o.status !== 'pass' || (o.dependsOn?.length ?? 0) > 0;
 }
 
+/** How the CI gate (gate.ts) names a step it leaves out, in the notes. */
+export const NOT_SHOWN = 'not shown: ';
+
 /** The verdict in one sentence. */
 export function verdictLine(result: CheckResult): string {
   const s = result.summary;
+  const hidden = result.notes.filter((n) => n.startsWith(NOT_SHOWN)).length;
+  if (hidden > 0) {
+    // Known failures are left out: never say that notebook jobs work.
+    const known = `${hidden} known finding${hidden === 1 ? '' : 's'} not shown (see the notes)`;
+    if (s.fail === 0 && s.undecided === 0) return `Nothing new: ${known}.`;
+    return `New: ${s.fail} failure${s.fail === 1 ? '' : 's'}, ${s.undecided} undecided; ${known}.`;
+  }
   if (s.ok) {
     const extra = [s.warn ? `${s.warn} warning${s.warn === 1 ? '' : 's'}` : '', s.conditional ? `${s.conditional} conditional` : '']
       .filter(Boolean)
