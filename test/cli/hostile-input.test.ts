@@ -76,7 +76,7 @@ describe('files that are not regular files', () => {
       ] as const) {
         const out = run(r.args(file), dir);
         expect(out.status, `${r.name} ${file}: ${out.stderr}${out.stdout}`).toBe(2);
-        expect(out.stderr + out.stdout).toMatch(message);
+        expect(flat(out)).toMatch(message);
         expect(out.stderr + out.stdout).toContain(path.basename(file));
       }
     });
@@ -87,7 +87,7 @@ describe('files that are not regular files', () => {
     for (const args of [READERS[4]!.args(sub), READERS[3]!.args(sub)]) {
       const out = run(args, dir);
       expect(out.status).toBe(2);
-      expect(out.stderr).toMatch(/a directory, expected a regular file/);
+      expect(flat(out)).toMatch(/a directory, expected a regular file/);
     }
   });
 });
