@@ -11,6 +11,8 @@ import type { FlowStep } from './flow.js';
 export const SUB_NUMBERS: Readonly<Record<string, string>> = {
   'form.describe-profile': '#2a',
   'form.describe-domain': '#2b',
+  'form.describe-app': '#2c',
+  'form.list-domains': '#2d',
   'form.describe-subnets': '#3a',
   'form.describe-route-tables': '#3b',
   'form.create-bucket': '#5a',
@@ -18,6 +20,11 @@ export const SUB_NUMBERS: Readonly<Record<string, string>> = {
   'form.put-bucket-versioning': '#5c',
   'submit.bucket-location': '#8a',
   'submit.bucket-location-output': '#8b',
+  'submit.rollback-delete-input': '#13a',
+  'schedule.rollback-delete-pipeline': '#13b',
+  'schedule.rollback-delete-rule': '#13c',
+  'submit.describe-output-key': '#17a',
+  'submit.describe-volume-key': '#17b',
   'run.create-training-job': '#28a',
   'run.describe-training-job': '#28b',
   'run.create-network-interface': '#32a',
@@ -56,9 +63,15 @@ export const SUB_NUMBERS: Readonly<Record<string, string>> = {
   'manage.edit-rule': '#45a',
   'manage.disable-rule': '#45b',
   'manage.enable-rule': '#45c',
+  'manage.update-pipeline': '#45d',
+  'manage.pass-job-role-update': '#45e',
+  'manage.delete-pipeline-tags': '#45f',
+  'manage.untag-rule': '#45g',
   'manage.remove-targets': '#46a',
   'manage.delete-rule': '#46b',
   'manage.delete-pipeline': '#46c',
+  'manage.list-pipeline-executions': '#46d',
+  'manage.stop-pipeline-execution': '#46e',
 };
 
 /** The flow with each step's number made unique (`SUB_NUMBERS`). */
