@@ -105,7 +105,7 @@ describe('submitting (#7, #11, #13, #17)', () => {
 
   it('rollback: s3:DeleteObject of the staged input (through the endpoint in VpcOnly), a warning: it leaves debris, it fails no job', () => {
     const s = step(buildFlow(SETUP, 'run-now'), 'submit.rollback-delete-input');
-    expect(s).toMatchObject({ action: 's3:DeleteObject', number: '#13', phase: 'submit', required: false, viaVpcEndpoint: 'vpce-0a1b2c3d4e5f60719', context: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f60719' } });
+    expect(s).toMatchObject({ action: 's3:DeleteObject', number: '#13a', phase: 'submit', required: false, viaVpcEndpoint: 'vpce-0a1b2c3d4e5f60719', context: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f60719' } });
     expect(s.resource).toBe(`arn:aws:s3:::${SETUP.inputBucket}/nightly-report-notebook-1a2b3c4d-2026-11-01-09-00-00/input/notebook.ipynb`);
   });
 
