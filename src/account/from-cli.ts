@@ -393,7 +393,8 @@ function readIam(dir: CliDir): { roles: Role[]; users: User[]; groups: Group[] }
         inlinePolicies: inline(file, `${path}.RolePolicyList`, r.RolePolicyList),
         attachedPolicies: attached(file, `${path}.AttachedManagedPolicies`, r.AttachedManagedPolicies),
         permissionsBoundary: boundary(file, r.PermissionsBoundary),
-        tags: tagsOf(r.Tags, (j) => dir.wrongShape(file, `${path}.Tags[${j}].Value`, 'a tag value (a string)')),
+        // No Tags list in the saved output: the tags were not read (aws:PrincipalTag/* unknown).
+        ...(Array.isArray(r.Tags) ? { tags: tagsOf(r.Tags, (j) => dir.wrongShape(file, `${path}.Tags[${j}].Value`, 'a tag value (a string)')) } : {}),
         serviceLinked: rolePath.startsWith('/aws-service-role/'),
       });
     });
@@ -491,12 +492,18 @@ function readOrganization(dir: CliDir, accountId: string): Organization | undefi
   if (rcpsEnabled && unread.rcp && !isManagementAccount) {
     dir.gaps.push({ what: 'organization RCPs', message: 'not every level of the organization path could be read, so RCPs are not checked' });
   }
+  // Unknown whether enabled (no list-roots) counts as maybe enabled: unread, not absent.
+  const scpsUnread = !isManagementAccount && incomplete && enabled('SERVICE_CONTROL_POLICY') !== false;
+  const rcpsUnread = !isManagementAccount && unread.rcp && enabled('RESOURCE_CONTROL_POLICY') !== false;
+  const merge = 'save the organization files from the management account or a delegated administrator, or merge them with snapshot --merge-org';
   return {
     id: str(o.Id),
     isManagementAccount,
     scpsEnabled: scpsEnabled && !incomplete,
     rcpsEnabled: rcpsEnabled && !unread.rcp,
     path,
+    ...(scpsUnread ? { scpsUnread: `the organization path or the SCPs attached to it are not in the saved files (${merge})` } : {}),
+    ...(rcpsUnread && rcpsEnabled ? { rcpsUnread: `the RCPs attached to the organization path are not in the saved files (${merge})` } : {}),
   };
 }
 
@@ -712,4 +719,19 @@ function missingRequired(dir: CliDir, accountId: string | undefined, region: str
     out.push({ file: domains[0]!.file, command: 'aws sagemaker describe-domain (or pass --region)', reason: 'has no DomainArn, so the region is unknown' });
   }
   return out;
+}
+
+/**
+ * The organization of `accountId` from a folder of Organizations CLI outputs saved from the
+ * management account or a delegated administrator (`snapshot --merge-org DIR`): the same
+ * files and names as in a full folder.
+ */
+export function organizationFromCliDir(dirPath: string, accountId: string): { organization?: Organization; errors: readonly FileError[]; gaps: readonly SnapshotGap[] } {
+  const dir = new CliDir(dirPath, maxBytesFor('aws-cli', undefined));
+  if (!existsSync(dirPath)) dir.errors.push({ file: dirPath, line: 0, column: 0, path: '$', message: 'folder not found' });
+  const organization = readOrganization(dir, accountId);
+  if (!organization && !dir.errors.length) {
+    dir.gaps.push({ what: 'organization', file: 'organizations-describe-organization.json', message: 'organizations-describe-organization.json is missing from the organization folder' });
+  }
+  return { ...(organization ? { organization } : {}), errors: dir.errors, gaps: dir.gaps };
 }

@@ -173,6 +173,12 @@ export interface LiveReadOptions {
   /** ECR repositories to read (custom images only). */
   readonly ecrRepositories?: readonly string[];
   readonly onProgress?: ProgressFn;
+  /**
+   * The client Organizations is read with, when it is not the account's own: a member
+   * account cannot list its SCPs, its management account (or a delegated administrator) can
+   * (`snapshot --org-profile P`). The organization path is still the one of the account read.
+   */
+  readonly organizations?: OrganizationsClient;
   /** Attempts per throttled call when the client's own retries did not run (mocks). */
   readonly maxAttempts?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -471,11 +477,16 @@ async function readOrganization(r: Reader, org: OrganizationsClient, accountId: 
   if (!isManagementAccount && !rcpsKnown && enabled('RESOURCE_CONTROL_POLICY') !== false) {
     r.gaps.push({ what: 'organization RCPs', message: 'RCPs could not all be read, so the snapshot leaves them out (rcpsEnabled: false): check cannot see a denial by an RCP' });
   }
+  const merge = 'read the organization with snapshot --org-profile (the management account or a delegated administrator), or merge it with snapshot --merge-org';
+  const scpsUnread = !isManagementAccount && !scpsKnown && enabled('SERVICE_CONTROL_POLICY') !== false;
+  const rcpsUnread = !isManagementAccount && !rcpsKnown && enabled('RESOURCE_CONTROL_POLICY') !== false;
   return {
     ...(o.Id ? { id: o.Id } : {}),
     isManagementAccount,
     scpsEnabled: scpsEnabled && (scpsKnown || isManagementAccount),
     rcpsEnabled: rcpsEnabled && (rcpsKnown || isManagementAccount),
+    ...(scpsUnread ? { scpsUnread: `the organization's SCPs could not all be read with these credentials (${merge})` } : {}),
+    ...(rcpsUnread ? { rcpsUnread: `the organization's RCPs could not all be read with these credentials (${merge})` } : {}),
     path: levels.map((l, i) => ({ id: l.id, type: l.type, ...(l.name ? { name: l.name } : {}), scps: scps[i] ?? [], rcps: rcps[i] ?? [] })),
   };
 }
@@ -766,7 +777,7 @@ export async function readLiveSnapshot(clients: Clients, options: LiveReadOption
 
   const iam = await readIam(r, clients.iam);
   aws.tick('iam: authorization details');
-  const organization = await readOrganization(r, clients.organizations, accountId);
+  const organization = await readOrganization(r, options.organizations ?? clients.organizations, accountId);
   if (!organization) {
     aws.tick('organizations: none');
     aws.tick('organizations: none');
@@ -816,6 +827,8 @@ export async function readLiveSnapshot(clients: Clients, options: LiveReadOption
 export interface SnapshotOptions extends ClientOptions {
   /** Where to write the snapshot; absent: not written (the caller prints `text`). */
   readonly out?: string;
+  /** A second profile (management account or delegated administrator) to read the organization with. */
+  readonly orgProfile?: string;
   readonly domainIds?: readonly string[];
   readonly kmsKeys?: readonly string[];
   readonly buckets?: readonly string[];
@@ -843,9 +856,11 @@ export interface SnapshotRunResult {
  * unless `clients` is given, reads the account, checks the result against the snapshot
  * schema and writes it. Throws LiveReadError / CredentialsError when nothing can be read.
  */
-export async function runSnapshot(options: SnapshotOptions, clients?: Clients): Promise<SnapshotRunResult> {
+export async function runSnapshot(options: SnapshotOptions, clients?: Clients, orgClients?: Pick<Clients, 'organizations'>): Promise<SnapshotRunResult> {
   const c = clients ?? createClients(options);
+  const org = orgClients ?? (options.orgProfile ? { organizations: new OrganizationsClient(awsClientConfig({ ...options, profile: options.orgProfile })) } : undefined);
   const read = await readLiveSnapshot(c, {
+    ...(org ? { organizations: org.organizations } : {}),
     region: options.region,
     domainIds: options.domainIds,
     kmsKeys: options.kmsKeys,

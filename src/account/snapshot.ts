@@ -37,6 +37,13 @@ export interface Organization {
   readonly rcpsEnabled: boolean;
   /** Root first, account last. */
   readonly path: readonly OrgLevel[];
+  /**
+   * Set when the SCPs could not all be read (a member account without access to
+   * Organizations): why. `check` then calls every step an SCP could deny undecided.
+   */
+  readonly scpsUnread?: string;
+  /** The same for RCPs. */
+  readonly rcpsUnread?: string;
 }
 
 export interface Role {
@@ -48,7 +55,8 @@ export interface Role {
   readonly inlinePolicies: readonly NamedPolicy[];
   readonly attachedPolicies: readonly NamedPolicy[];
   readonly permissionsBoundary?: NamedPolicy;
-  readonly tags: Readonly<Record<string, string>>;
+  /** Absent: the tags were not read (then aws:PrincipalTag/* is unknown for its sessions). */
+  readonly tags?: Readonly<Record<string, string>>;
   readonly serviceLinked: boolean;
 }
 

@@ -124,6 +124,10 @@ export interface SnapshotCommandOptions {
   /** A folder of saved AWS CLI outputs (docs/snapshot-from-cli.md); absent: read the live account. */
   readonly fromCli?: string;
   readonly profile?: string;
+  /** Live: a second profile (management account or delegated administrator) for Organizations. */
+  readonly orgProfile?: string;
+  /** A folder of saved Organizations CLI outputs or a snapshot file whose organization is merged. */
+  readonly mergeOrg?: string;
   readonly region?: string;
   readonly domains: readonly string[];
   readonly kmsKeys: readonly string[];

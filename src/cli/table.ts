@@ -388,15 +388,19 @@ const snapshot: CommandSpec<'snapshot'> = {
   argument: '',
   argumentHelp: '',
   usage:
-    '--out FILE [--profile P] [--region R]\n' +
-    '         [--domain ID]... [--kms-key ARN]... [--bucket NAME]...\n' +
-    '       nbjob-iam snapshot --from-cli DIR --out FILE [--region R]\n' +
+    '--out FILE [--profile P] [--org-profile P] [--merge-org PATH]\n' +
+    '         [--region R] [--domain ID]... [--kms-key ARN]... [--bucket NAME]...\n' +
+    '       nbjob-iam snapshot --from-cli DIR --out FILE [--merge-org PATH]\n' +
+    '         [--region R]\n' +
     '       nbjob-iam snapshot --cli-script [--region R] [--domain ID]...\n' +
     '         [--kms-key ARN]... [--bucket NAME]... > save.sh',
   description:
     'Live: reads the account with the AWS SDK (default credential chain, --profile for a named or SSO profile) ' +
     'using only Get, List and Describe calls; a denied read is reported with the permission it needs and the ' +
-    'snapshot keeps what could be read. --from-cli: builds it from AWS CLI outputs saved in a folder ' +
+    'snapshot keeps what could be read. A member account cannot read the SCPs and RCPs that govern it: --org-profile reads ' +
+    'the organization with a second profile (the management account or a delegated administrator), --merge-org merges an ' +
+    'organization read separately (a folder of saved Organizations CLI outputs, or a snapshot file); without either, check ' +
+    'calls every step an SCP could deny undecided. --from-cli: builds it from AWS CLI outputs saved in a folder ' +
     '(docs/snapshot-from-cli.md lists the commands and file names). --cli-script: prints a bash script that ' +
     'saves exactly those files for every domain (or those named), their user profiles, spaces and tags, ' +
     'their KMS keys and buckets; run it in AWS CloudShell, then --from-cli on its folder. ' +
@@ -411,6 +415,8 @@ const snapshot: CommandSpec<'snapshot'> = {
     { flags: '--from-cli <dir>', help: 'a folder of saved AWS CLI outputs instead of the live account' },
     { flags: '--cli-script', help: 'print a bash script that saves what --from-cli reads', defaultValue: false },
     { flags: '--profile <name>', help: 'AWS profile (live)' },
+    { flags: '--org-profile <name>', help: 'AWS profile of the management account or a delegated administrator, to read the organization with (live)' },
+    { flags: '--merge-org <path>', help: 'merge the organization from a folder of saved Organizations CLI outputs or a snapshot file' },
     { flags: '--region <region>', help: 'the Studio region' },
     { flags: '--domain <id>', help: 'only this SageMaker domain (repeat for more; live, script)', repeatable: true },
     { flags: '--kms-key <arn>', help: 'also read this KMS key (repeat for more; live, script)', repeatable: true },
@@ -430,10 +436,14 @@ const snapshot: CommandSpec<'snapshot'> = {
     const problems = liveFlagProblems({ region: str(flags, 'region') });
     for (const d of list(flags, 'domain')) problems.push(...liveFlagProblems({ domainId: d }));
     if (problems.length) throw new UsageError(problems.join('\n'), 'snapshot');
+    if (fromCli && str(flags, 'orgProfile')) throw new UsageError('--org-profile reads the live organization; with --from-cli use --merge-org DIR', 'snapshot');
+    if (str(flags, 'orgProfile') && str(flags, 'mergeOrg')) throw new UsageError('--org-profile and --merge-org both give the organization: use one', 'snapshot');
     return {
       out,
       cliScript,
       fromCli,
+      orgProfile: str(flags, 'orgProfile'),
+      mergeOrg: str(flags, 'mergeOrg'),
       profile: str(flags, 'profile'),
       region: str(flags, 'region'),
       domains: list(flags, 'domain'),

@@ -190,11 +190,27 @@ interface Attempt {
   readonly scenario: Scenario;
   readonly sources: PolicySources;
   readonly missing: readonly string[];
+  readonly unknownBecause: Readonly<Record<string, string>>;
+  readonly unreadPolicies: readonly string[];
 }
 
 function attempt(snapshot: AccountSnapshot, setup: FlowSetup, step: FlowStep, evaluate: Evaluate): Attempt {
-  const { scenario, sources, missing } = stepScenario(snapshot, setup, step);
-  return { verdict: evaluate(scenario), scenario, sources, missing };
+  const { scenario, sources, missing, unknownBecause, unreadPolicies } = stepScenario(snapshot, setup, step);
+  return { verdict: evaluate(scenario), scenario, sources, missing, unknownBecause, unreadPolicies };
+}
+
+/**
+ * Why an allowed (or conditionally allowed) step is not decided after all: policies that
+ * apply but were not read, and unknown keys the condition depends on that the snapshot
+ * should have given. A denial stands: unread policies can only deny more.
+ */
+function openReasons(a: Attempt): string[] {
+  const v = a.verdict;
+  if (v.decision !== 'Allow') return [];
+  const out = [...a.unreadPolicies];
+  const when = v.allowWhen?.toLowerCase();
+  if (when) for (const [key, why] of Object.entries(a.unknownBecause)) if (when.includes(key.toLowerCase())) out.push(`${key}: ${why}`);
+  return out;
 }
 
 /** Candidate fixes for a denied step, smallest first. */
@@ -215,7 +231,7 @@ function candidates(step: FlowStep, setup: FlowSetup, first: Attempt): Fix[][] {
   }
   const id = role ? identityFix(step, role) : undefined;
   const key = role && step.kmsKeyArn ? keyPolicyFix(step, role) : undefined;
-  const vpce = step.viaVpcEndpoint ? endpointFix(step) : undefined;
+  const vpce = step.viaVpcEndpoint ? endpointFix(step, first.scenario.policies.vpcEndpoint) : undefined;
   for (const f of [id, key, vpce]) if (f) out.push([f]);
   if (id && key) out.push([id, key]);
   if (id && vpce) out.push([id, vpce]);
@@ -316,6 +332,10 @@ function evaluateStep(snapshot: AccountSnapshot, setup: FlowSetup, step: FlowSte
   if (v.invalidPolicy) {
     const ref = invalidPolicyRef(first.scenario, first.sources, v.invalidPolicy);
     return { step, principal, decision: 'Undecided', status: 'undecided', missing: [invalidPolicyText(ref)], invalidPolicy: ref, scenario: first.scenario };
+  }
+  const open = openReasons(first);
+  if (open.length) {
+    return { step, principal, decision: 'Undecided', status: 'undecided', missing: open, allowWhen: v.allowWhen, scenario: first.scenario };
   }
   const decidedBy = v.decidedBy ? decidedByOf(first.scenario, first.sources, v.decidedBy) : undefined;
   if (v.decision === 'Allow') {

@@ -118,12 +118,48 @@ export function keyPolicyFix(step: FlowStep, roleArn: string): Fix {
   };
 }
 
-export function endpointFix(step: FlowStep): Fix {
+/** Keys of a data perimeter on the principal side ("Data perimeters on AWS"): a fix keeps them. */
+const PRINCIPAL_PERIMETER_KEYS = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:principalaccount'];
+/** Resource-side perimeter keys: kept too, except for AWS-owned resources, which no organization holds. */
+const RESOURCE_PERIMETER_KEYS = ['aws:resourceorgid', 'aws:resourceorgpaths', 'aws:resourceaccount'];
+
+/**
+ * The perimeter conditions of an endpoint policy's Allow statements (the first statement that
+ * has any), so that a statement we add grants nothing outside the perimeter the policy draws.
+ */
+export function perimeterConditions(policy: unknown, awsOwnedResource: boolean): Record<string, Record<string, unknown>> | undefined {
+  const doc = policy as { Statement?: unknown } | undefined;
+  const statements = Array.isArray(doc?.Statement) ? doc.Statement : doc?.Statement ? [doc.Statement] : [];
+  const keys = awsOwnedResource ? PRINCIPAL_PERIMETER_KEYS : [...PRINCIPAL_PERIMETER_KEYS, ...RESOURCE_PERIMETER_KEYS];
+  for (const st of statements as { Effect?: unknown; Condition?: Record<string, Record<string, unknown>> }[]) {
+    if (st?.Effect !== 'Allow' || typeof st.Condition !== 'object' || st.Condition === null) continue;
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const [op, block] of Object.entries(st.Condition)) {
+      if (typeof block !== 'object' || block === null) continue;
+      for (const [key, value] of Object.entries(block)) {
+        if (!keys.includes(key.toLowerCase())) continue;
+        (out[op] ??= {})[key] = value;
+      }
+    }
+    if (Object.keys(out).length) return out;
+  }
+  return undefined;
+}
+
+export function endpointFix(step: FlowStep, currentPolicy?: unknown): Fix {
   const resource = fixResource(step);
   const bucketArn = resource.replace(/\/\*$/, '');
+  const condition = perimeterConditions(currentPolicy, step.awsOwnedResource === true);
   return {
     target: { kind: 'vpc-endpoint-policy', endpointId: step.viaVpcEndpoint ?? '' },
-    statement: { Sid: `NbjobIam${pascal(step.id)}`, Effect: 'Allow', Principal: '*', Action: step.action, Resource: [...new Set([bucketArn, `${bucketArn}/*`])] },
+    statement: {
+      Sid: `NbjobIam${pascal(step.id)}`,
+      Effect: 'Allow',
+      Principal: '*',
+      Action: step.action,
+      Resource: [...new Set([bucketArn, `${bucketArn}/*`])],
+      ...(condition ? { Condition: condition } : {}),
+    },
     owner: 'network',
     summary: `the S3 endpoint ${step.viaVpcEndpoint} must allow ${step.action} on ${bucketArn}`,
   };

@@ -8,6 +8,7 @@ import type { AccountSnapshot, NamedPolicy, PolicyJson, Role } from '../account/
 import type { Scenario, ScenarioPolicies } from '../engine/types.js';
 import type { FlowSetup, FlowStep } from './flow.js';
 import { findRole } from './setup.js';
+import { orgFacts, principalContext, resourceContext } from './principal-context.js';
 
 /** Where each policy of a scenario came from, so a report can name it as the account does. */
 export interface PolicySources {
@@ -24,6 +25,16 @@ export interface StepScenario {
   readonly sources: PolicySources;
   /** What the snapshot lacks to decide this step (a key policy, a trust policy, ...). */
   readonly missing: readonly string[];
+  /**
+   * Context keys the snapshot cannot give (role tags not read, organization unknown), with
+   * what is missing: a decision that depends on one is undecided, not conditional.
+   */
+  readonly unknownBecause: Readonly<Record<string, string>>;
+  /**
+   * Policies that apply to the request but could not be read (SCPs, RCPs of a member
+   * account): an Allow is then undecided, named with these; a denial stands.
+   */
+  readonly unreadPolicies: readonly string[];
 }
 
 /** Default policy of an endpoint that has none ("Control access to VPC endpoints using endpoint policies"). */
@@ -70,12 +81,19 @@ export function stepScenario(snapshot: AccountSnapshot, setup: FlowSetup, step: 
   }
 
   const org = snapshot.organization;
+  const facts = orgFacts(snapshot);
+  const unreadPolicies: string[] = [];
   const governed = org && !org.isManagementAccount;
+  // SCPs apply to the account's roles (not to service principals, not to service-linked
+  // roles): "Service control policies (SCPs)", effects on permissions.
+  const scpCanApply = !step.caller.startsWith('service:') && !role?.serviceLinked && step.layers.includes('scp');
+  if (facts.scpsUnread && scpCanApply) unreadPolicies.push(`organization SCPs not read: ${facts.scpsUnread}`);
   if (governed && org.scpsEnabled !== false) {
     policies.scp = org.path.map((l) => l.scps.map((p) => p.document));
     sources.scp = org.path.map((l) => l.scps.map((p) => `SCP ${p.name} (attached to ${l.type === 'ROOT' ? 'the root' : l.type === 'ACCOUNT' ? 'the account' : `OU ${l.name ?? l.id}`})`));
   }
   const resourceInOwnAccount = !step.awsOwnedResource;
+  if (facts.rcpsUnread && resourceInOwnAccount && step.layers.includes('rcp')) unreadPolicies.push(`organization RCPs not read: ${facts.rcpsUnread}`);
   if (governed && org.rcpsEnabled && resourceInOwnAccount) {
     policies.rcp = org.path.map((l) => l.rcps.map((p) => p.document));
     sources.rcp = org.path.map((l) => l.rcps.map((p) => `RCP ${p.name} (attached to ${l.type === 'ROOT' ? 'the root' : l.type === 'ACCOUNT' ? 'the account' : `OU ${l.name ?? l.id}`})`));
@@ -116,12 +134,33 @@ export function stepScenario(snapshot: AccountSnapshot, setup: FlowSetup, step: 
   }
 
   const context: Record<string, string | string[]> = {};
+  const unknownBecause: Record<string, string> = {};
+  const given = new Set([...Object.keys(step.context), ...step.unknownContextKeys].map((k) => k.toLowerCase()));
+  const addDerived = (d: { context: Record<string, string | string[]>; unknown: Record<string, string> }): void => {
+    for (const [k, v] of Object.entries(d.context)) if (!given.has(k.toLowerCase())) context[k] = v;
+    for (const [k, why] of Object.entries(d.unknown)) if (!given.has(k.toLowerCase())) unknownBecause[k] = why;
+  };
+  let uniqueId: string | undefined;
+  if (role && principalRoleArn) {
+    const all = [...(policies.identity ?? []), policies.permissionsBoundary, policies.resource, ...(policies.scp ?? []).flat(), ...(policies.rcp ?? []).flat(), policies.vpcEndpoint];
+    const p = principalContext(facts, role, step.caller, all);
+    addDerived(p);
+    uniqueId = p.uniqueId;
+  }
   for (const [k, v] of Object.entries(step.context)) context[k] = typeof v === 'string' ? v : [...v];
   // An S3 ARN has no account: the bucket's owner, else ours. AWS-owned resources are
   // decided by the caller's side alone (their policies are AWS's), so they count as ours.
   let resourceAccount: string | undefined;
   if (step.awsOwnedResource) resourceAccount = setup.accountId;
   else if (service === 's3') resourceAccount = snapshot.s3Buckets.find((b) => step.resource.includes(`:::${b.name}`))?.ownerAccountId ?? setup.accountId;
+  // aws:ResourceAccount / ResourceOrgID / ResourceOrgPaths for resources of the account (or of a
+  // known bucket owner). AWS-owned resources carry what their step says; "*" has no resource.
+  if (!step.awsOwnedResource && step.resource !== '*') {
+    const arnAccount = step.resource.split(':')[4];
+    const owner = service === 's3' ? resourceAccount : arnAccount || setup.accountId;
+    addDerived(resourceContext(snapshot, facts, owner, step.resource));
+  }
+  const unknownKeys = [...step.unknownContextKeys, ...Object.keys(unknownBecause)];
   const scenario: Scenario = {
     name: `${step.number} ${step.id}: ${step.title}`,
     doc: 'docs/notebook-job-flow.md §4',
@@ -132,7 +171,8 @@ export function stepScenario(snapshot: AccountSnapshot, setup: FlowSetup, step: 
       resource: step.resource,
       ...(resourceAccount ? { resourceAccount } : {}),
       context,
-      ...(step.unknownContextKeys.length ? { unknownContextKeys: [...step.unknownContextKeys] } : {}),
+      ...(uniqueId ? { principalUniqueId: uniqueId } : {}),
+      ...(unknownKeys.length ? { unknownContextKeys: unknownKeys } : {}),
       principalIsManagementAccount: org?.isManagementAccount ?? false,
       resourceIsManagementAccount: org?.isManagementAccount ?? false,
       ...(role?.serviceLinked ? { principalIsServiceLinkedRole: true } : {}),
@@ -140,5 +180,5 @@ export function stepScenario(snapshot: AccountSnapshot, setup: FlowSetup, step: 
     },
     policies,
   };
-  return { scenario, sources, missing };
+  return { scenario, sources, missing, unknownBecause, unreadPolicies };
 }

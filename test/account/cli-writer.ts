@@ -49,7 +49,7 @@ export function writeCliDir(s: AccountSnapshot, dir: string, o: WriteOptions): s
     RolePolicyList: r.inlinePolicies.map((p) => ({ PolicyName: p.name, PolicyDocument: iamDoc(p.document, o) })),
     AttachedManagedPolicies: attach(r.attachedPolicies),
     ...(r.permissionsBoundary ? { PermissionsBoundary: boundary(r.permissionsBoundary) } : {}),
-    Tags: tags(r.tags),
+    ...(r.tags ? { Tags: tags(r.tags) } : {}),
     RoleLastUsed: {},
   }));
   const UserDetailList = (s.users ?? []).map((u) => ({

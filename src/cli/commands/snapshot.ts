@@ -6,7 +6,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cliScript } from '../../account/cli-script.js';
 import { snapshotFromCliDir } from '../../account/from-cli.js';
+import { mergeOrganizationFrom } from '../../account/merge-org.js';
 import { formatFileError } from '../../account/read-snapshot.js';
+import type { AccountSnapshot, SnapshotGap } from '../../account/snapshot.js';
 import type { CommandOutput, RunContext } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
 import { localProfileProblem } from '../live-flags.js';
@@ -20,6 +22,14 @@ function progressBar(write: (s: string) => void): (done: number, total: number, 
   };
 }
 
+/** Merges the organization named by --merge-org; the snapshot's organization gaps go with it. */
+function withMergedOrg<G extends SnapshotGap>(snapshot: AccountSnapshot, gaps: readonly G[], options: SnapshotCommandOptions, ctx: RunContext): { snapshot: AccountSnapshot; gaps: readonly SnapshotGap[] } {
+  if (!options.mergeOrg) return { snapshot, gaps };
+  const merged = mergeOrganizationFrom(snapshot, path.resolve(ctx.cwd, options.mergeOrg), options.mergeOrg);
+  if (!merged.ok) throw new CliError(`--merge-org: ${merged.errors.map(formatFileError).join('; ')}`, EXIT.usage);
+  return { snapshot: merged.snapshot, gaps: merged.gaps };
+}
+
 export async function execute(options: SnapshotCommandOptions, ctx: RunContext): Promise<CommandOutput> {
   if (options.cliScript || options.out === undefined) {
     return { stdout: cliScript({ region: options.region, domains: options.domains, kmsKeys: options.kmsKeys, buckets: options.buckets }), exitCode: EXIT.ok };
@@ -27,7 +37,8 @@ export async function execute(options: SnapshotCommandOptions, ctx: RunContext):
   const out = path.resolve(ctx.cwd, options.out);
   if (options.fromCli) {
     const dir = path.resolve(ctx.cwd, options.fromCli);
-    const { snapshot, errors, gaps, missingRequired, unused } = snapshotFromCliDir(dir, { region: options.region, maxInputBytes: options.maxInputBytes });
+    const read = snapshotFromCliDir(dir, { region: options.region, maxInputBytes: options.maxInputBytes });
+    const { errors, missingRequired, unused } = read;
     if (errors.some((e) => e.message === 'folder not found')) throw new CliError(`${options.fromCli}: no such folder`, EXIT.usage);
     const shownErrors = errors.map((e) => `error: ${formatFileError({ ...e, file: path.join(options.fromCli ?? '', e.file) })}`);
     if (missingRequired.length > 0) {
@@ -39,6 +50,7 @@ export async function execute(options: SnapshotCommandOptions, ctx: RunContext):
       ];
       return { stdout: '', stderr: `${lines.join('\n')}\n`, exitCode: EXIT.usage };
     }
+    const { snapshot, gaps } = withMergedOrg(read.snapshot, read.gaps, options, ctx);
     await mkdir(path.dirname(out), { recursive: true });
     await writeFile(out, `${JSON.stringify(snapshot, null, 2)}\n`);
     const lines = [
@@ -60,16 +72,25 @@ export async function execute(options: SnapshotCommandOptions, ctx: RunContext):
   try {
     const result = await live.runSnapshot({
       profile: options.profile,
+      orgProfile: options.orgProfile,
       region: options.region,
-      out,
+      // Written below, after the organization is merged.
+      out: options.mergeOrg ? undefined : out,
       domainIds: options.domains,
       kmsKeys: options.kmsKeys,
       buckets: options.buckets,
       onProgress: draw,
     });
     if (process.stderr.isTTY) process.stderr.write('\n');
+    let gaps: readonly { what: string; message: string; permission?: string }[] = result.gaps;
+    if (options.mergeOrg) {
+      const merged = withMergedOrg(result.snapshot, result.gaps, options, ctx);
+      gaps = merged.gaps;
+      await mkdir(path.dirname(out), { recursive: true });
+      await writeFile(out, `${JSON.stringify(merged.snapshot, null, 2)}\n`);
+    }
     stderr.push(`wrote ${options.out}: ${result.calls} read-only calls`);
-    for (const g of result.gaps) stderr.push(`not read: ${g.what}${g.permission ? ` (needs ${g.permission})` : ''}: ${g.message}`);
+    for (const g of gaps) stderr.push(`not read: ${g.what}${g.permission ? ` (needs ${g.permission})` : ''}: ${g.message}`);
     stderr.push(...result.notes);
     return { stdout: '', stderr: `${stderr.join('\n')}\n`, exitCode: EXIT.ok };
   } catch (e) {
