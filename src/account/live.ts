@@ -788,8 +788,6 @@ export async function readLiveSnapshot(clients: Clients, options: LiveReadOption
     r.notes.push(`no SageMaker domain in ${region}`);
   }
   const vpcEndpoints = await readVpcEndpoints(r, clients.ec2, unique(sagemaker.domains.map((d) => d.vpcId)));
-  const keyIds = unique([...sagemaker.domains.map((d) => d.kmsKeyId), ...(options.kmsKeys ?? [])]);
-  const kms = await readKmsKeys(r, clients.kms, keyIds, accountId);
   const bucketNames = unique([defaultJobBucket(accountId, region), ...(options.buckets ?? [])]);
   aws.plan(bucketNames.length);
   const s3Buckets: S3Bucket[] = [];
@@ -798,6 +796,11 @@ export async function readLiveSnapshot(clients: Clients, options: LiveReadOption
     if (b) s3Buckets.push(b);
     aws.tick(`s3: ${name}`);
   }
+  // A bucket's default key decides the job's S3 writes and reads: read its key policy too
+  // (not the AWS managed aws/s3 key, whose policy is AWS's).
+  const bucketKeys = s3Buckets.map((b) => b.encryption?.kmsKeyId).filter((k) => k && !/(^|:)alias\/aws\/s3$/.test(k));
+  const keyIds = unique([...sagemaker.domains.map((d) => d.kmsKeyId), ...(options.kmsKeys ?? []), ...bucketKeys]);
+  const kms = await readKmsKeys(r, clients.kms, keyIds, accountId);
   const ecrRepositories = await readEcr(r, clients.ecr, unique(options.ecrRepositories ?? []), region, accountId, partition);
 
   const gaps: SnapshotGap[] = r.gaps.map((g) => ({ what: g.what, message: g.message }));

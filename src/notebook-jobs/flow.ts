@@ -56,6 +56,12 @@ export interface FlowSetup {
   readonly spaceName?: string;
   /** Studio network mode: VpcOnly puts an S3 endpoint on the path of Studio's and the job's S3 calls. */
   readonly vpcOnly: boolean;
+  /**
+   * The training job's VpcConfig subnets (the form defaults to the domain's private subnets).
+   * Empty: no VpcConfig. Absent: the domain's subnets when VpcOnly, none otherwise. The job's
+   * network-interface calls and its S3 endpoint follow this, not the domain's network mode.
+   */
+  readonly jobSubnetIds?: readonly string[];
   /** The S3 gateway endpoint the traffic goes through (VpcOnly or a job with VpcConfig). */
   readonly s3VpcEndpointId?: string;
   readonly vpcId?: string;
@@ -63,6 +69,16 @@ export interface FlowSetup {
   readonly outputBucket: string;
   readonly outputKmsKeyArn?: string;
   readonly volumeKmsKeyArn?: string;
+  /**
+   * The default-encryption key of the input / output bucket when it is not the AWS managed
+   * aws/s3 key (read with GetBucketEncryption): S3 uses it for every object written without a
+   * key of its own, so writes need kms:GenerateDataKey and reads kms:Decrypt on it.
+   */
+  readonly inputBucketKeyArn?: string;
+  readonly outputBucketKeyArn?: string;
+  /** Why a bucket's default encryption is unknown (not read): its S3 writes and reads are then undecided. */
+  readonly inputBucketKeyUnknown?: string;
+  readonly outputBucketKeyUnknown?: string;
   /** Tags of the user profile or space; the extension copies the non-`aws:` ones onto the job. */
   readonly profileTags: Readonly<Record<string, string>>;
   /** Account and repository of the training image (SageMaker Distribution lives in an AWS account). */
@@ -136,6 +152,8 @@ export interface FlowStep {
   readonly why: string;
   /** Options of FlowOptions this step's request depends on. */
   readonly dependsOn?: readonly (keyof FlowOptions)[];
+  /** Facts the snapshot lacks that could deny this step (a bucket's default key not read): an Allow is undecided. */
+  readonly openBecause?: readonly string[];
 }
 
 /** `s3:PutBucketVersioning` → `put-bucket-versioning`: the action part of a step id. */
@@ -198,9 +216,11 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
   const p = setup.partition ?? 'aws';
   const steps: FlowStep[] = [];
   const studioVpce = setup.vpcOnly ? setup.s3VpcEndpointId : undefined;
-  // A notebook job's training job runs in the domain's VPC when the domain is VpcOnly
-  // (the form defaults to the domain's private subnets), so its S3 traffic takes the endpoint.
-  const jobVpce = setup.vpcOnly ? setup.s3VpcEndpointId : undefined;
+  // The training job runs in a VPC when its VpcConfig names subnets (the form defaults to the
+  // domain's private subnets); then its S3 traffic takes the VPC's S3 endpoint and it creates
+  // network interfaces ("Give SageMaker AI training jobs access to resources in your Amazon VPC").
+  const jobInVpc = setup.jobSubnetIds ? setup.jobSubnetIds.length > 0 : setup.vpcOnly;
+  const jobVpce = jobInVpc ? setup.s3VpcEndpointId : undefined;
   const s3Context = (vpce: string | undefined): Record<string, string> =>
     vpce ? { 'aws:SourceVpce': vpce, ...(setup.vpcId ? { 'aws:SourceVpc': setup.vpcId } : {}) } : {};
   const s3Layers = (vpce: string | undefined): StepLayer[] =>
@@ -478,7 +498,30 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
     coveredBy: ['P7'],
     evidence: 'code',
     why: 'The notebook and its inputs are staged under <job>/input/.',
+    ...(setup.inputBucketKeyUnknown ? { openBecause: [setup.inputBucketKeyUnknown] } : {}),
   });
+  // The extension sends no SSE header when the bucket has default encryption, so S3 encrypts
+  // with the bucket's default key: a customer managed key must let Studio generate a data key
+  // ("Specifying server-side encryption with AWS KMS (SSE-KMS)": PutObject needs
+  // kms:GenerateDataKey, GetObject kms:Decrypt on the key).
+  if (setup.inputBucketKeyArn) {
+    steps.push({
+      ...base,
+      id: 'submit.input-bucket-key-generate',
+      number: '#10',
+      phase: 'submit',
+      title: "Encrypt the notebook with the bucket's default key",
+      caller: 'studio',
+      action: 'kms:GenerateDataKey',
+      resource: setup.inputBucketKeyArn,
+      kmsKeyArn: setup.inputBucketKeyArn,
+      context: { ...requested, 'kms:ViaService': `s3.${r}.amazonaws.com`, 'kms:CallerAccount': a },
+      layers: ['identity', 'scp', 'rcp', 'key'],
+      coveredBy: ['K1'],
+      evidence: 'documented',
+      why: `Bucket ${setup.inputBucket} encrypts new objects with a customer managed key by default; S3 asks KMS for a data key with Studio's credentials.`,
+    });
+  }
   steps.push({
     ...base,
     id: 'submit.list-profile-tags',
@@ -852,7 +895,7 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
     evidence: 'documented',
     why: 'The training job runs as the job role.',
   });
-  if (setup.vpcOnly) {
+  if (jobInVpc) {
     for (const action of ['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs', 'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups']) {
       steps.push({
         ...base,
@@ -895,8 +938,11 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       title: `Pull the image: ${action}`,
       caller: 'job-training',
       action,
-      resource: arn(setup, 'ecr', `repository/${setup.imageRepository}`, r, setup.imageAccountId),
-      context: { ...requested, 'aws:ResourceAccount': setup.imageAccountId },
+      // The SageMaker Distribution image is in SageMaker's account for the region (setup.ts):
+      // outside the customer's organization, so aws:ResourceOrgID is absent.
+      resource: arn(setup, 'ecr', `repository/${setup.imageRepository}`, r, setup.imageAccountId || '*'),
+      context: { ...requested, ...(setup.imageAccountId ? { 'aws:ResourceAccount': setup.imageAccountId } : {}) },
+      unknownContextKeys: setup.imageAccountId ? [] : ['aws:ResourceAccount'],
       layers: ['identity', 'scp'],
       awsOwnedResource: true,
       coveredBy: ['P7'],
@@ -935,7 +981,26 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
     coveredBy: ['P7'],
     evidence: 'documented',
     why: 'The training job downloads its input channel.',
+    ...(setup.inputBucketKeyUnknown ? { openBecause: [setup.inputBucketKeyUnknown] } : {}),
   });
+  if (setup.inputBucketKeyArn) {
+    steps.push({
+      ...base,
+      id: 'run.input-bucket-key-decrypt',
+      number: '#34',
+      phase: 'run',
+      title: "Decrypt the notebook with the bucket's default key",
+      caller: 'job-training',
+      action: 'kms:Decrypt',
+      resource: setup.inputBucketKeyArn,
+      kmsKeyArn: setup.inputBucketKeyArn,
+      context: { ...requested, 'kms:ViaService': `s3.${r}.amazonaws.com`, 'kms:CallerAccount': a },
+      layers: ['identity', 'scp', 'rcp', 'key'],
+      coveredBy: ['K1'],
+      evidence: 'documented',
+      why: `The input was encrypted with the default key of bucket ${setup.inputBucket}; reading it needs kms:Decrypt through S3.`,
+    });
+  }
   if (setup.volumeKmsKeyArn) {
     steps.push({
       ...base,
@@ -1036,6 +1101,44 @@ export function buildFlow(setup: FlowSetup, variant: Variant, options: FlowOptio
       coveredBy: ['K1'],
       evidence: 'documented',
       why: 'S3 asks KMS for a data key on the job role\'s behalf (OutputDataConfig.KmsKeyId).',
+    });
+    // CreateTrainingJob, OutputDataConfig.KmsKeyId: "the SageMaker execution role must include
+    // permissions to call kms:Encrypt". Which service calls it is not documented.
+    steps.push({
+      ...base,
+      id: 'run.output-key-encrypt',
+      number: '#39',
+      phase: 'run',
+      title: 'Encrypt with the output key (kms:Encrypt, as OutputDataConfig documents)',
+      caller: 'job-training',
+      action: 'kms:Encrypt',
+      resource: setup.outputKmsKeyArn,
+      kmsKeyArn: setup.outputKmsKeyArn,
+      context: { ...requested, 'kms:CallerAccount': a },
+      unknownContextKeys: ['kms:ViaService'],
+      layers: ['identity', 'scp', 'rcp', 'key'],
+      coveredBy: ['K1'],
+      evidence: 'documented',
+      why: 'The CreateTrainingJob reference: with OutputDataConfig.KmsKeyId the execution role must be allowed kms:Encrypt, and the key policy must allow the role.',
+    });
+    // "Specifying server-side encryption with AWS KMS (SSE-KMS)": a multipart upload to an
+    // SSE-KMS object needs kms:Decrypt as well as kms:GenerateDataKey (S3 decrypts the parts'
+    // data keys to complete the upload); large outputs are uploaded in parts.
+    steps.push({
+      ...base,
+      id: 'run.output-key-decrypt-multipart',
+      number: '#39',
+      phase: 'run',
+      title: 'Complete a multipart upload of the output (kms:Decrypt)',
+      caller: 'job-training',
+      action: 'kms:Decrypt',
+      resource: setup.outputKmsKeyArn,
+      kmsKeyArn: setup.outputKmsKeyArn,
+      context: { ...requested, 'kms:ViaService': `s3.${r}.amazonaws.com`, 'kms:CallerAccount': a },
+      layers: ['identity', 'scp', 'rcp', 'key'],
+      coveredBy: ['K1'],
+      evidence: 'documented',
+      why: 'S3 needs kms:Decrypt on the key to complete a multipart upload of an SSE-KMS object (the output is uploaded in parts when large).',
     });
   }
 

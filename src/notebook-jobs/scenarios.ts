@@ -7,7 +7,7 @@
 import type { AccountSnapshot, NamedPolicy, PolicyJson, Role } from '../account/snapshot.js';
 import type { Scenario, ScenarioPolicies } from '../engine/types.js';
 import type { FlowSetup, FlowStep } from './flow.js';
-import { findRole } from './setup.js';
+import { findKey, findRole } from './setup.js';
 import { orgFacts, principalContext, resourceContext } from './principal-context.js';
 
 /** Where each policy of a scenario came from, so a report can name it as the account does. */
@@ -88,6 +88,7 @@ export function stepScenario(snapshot: AccountSnapshot, setup: FlowSetup, step: 
   // roles): "Service control policies (SCPs)", effects on permissions.
   const scpCanApply = !step.caller.startsWith('service:') && !role?.serviceLinked && step.layers.includes('scp');
   if (facts.scpsUnread && scpCanApply) unreadPolicies.push(`organization SCPs not read: ${facts.scpsUnread}`);
+  unreadPolicies.push(...(step.openBecause ?? []));
   if (governed && org.scpsEnabled !== false) {
     policies.scp = org.path.map((l) => l.scps.map((p) => p.document));
     sources.scp = org.path.map((l) => l.scps.map((p) => `SCP ${p.name} (attached to ${l.type === 'ROOT' ? 'the root' : l.type === 'ACCOUNT' ? 'the account' : `OU ${l.name ?? l.id}`})`));
@@ -108,7 +109,7 @@ export function stepScenario(snapshot: AccountSnapshot, setup: FlowSetup, step: 
       sources.resource = `trust policy of role ${target.name}`;
     } else missing.push(`role ${step.resource} (its trust policy)`);
   } else if (step.kmsKeyArn) {
-    const key = snapshot.kmsKeys.find((k) => k.arn === step.kmsKeyArn || k.keyId === step.kmsKeyArn || k.aliases.includes(step.kmsKeyArn ?? ''));
+    const key = findKey(snapshot, step.kmsKeyArn);
     if (key?.policy) {
       policies.resource = key.policy;
       sources.resource = `key policy of ${key.aliases[0] ?? key.keyId}`;

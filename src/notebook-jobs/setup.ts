@@ -5,7 +5,7 @@
  * the Studio role; the job bucket is `sagemaker-automated-execution-<account>-<region>`;
  * the Studio role is the space's role, else the profile's, else the domain default.
  */
-import type { AccountSnapshot, Role, SageMakerDomain, VpcEndpoint } from '../account/snapshot.js';
+import type { AccountSnapshot, KmsKey, Role, SageMakerDomain, VpcEndpoint } from '../account/snapshot.js';
 import type { FlowSetup } from './flow.js';
 
 export interface Selection {
@@ -22,17 +22,84 @@ export interface Selection {
   readonly customImage?: FlowSetup['customImage'];
   /** A Studio lifecycle configuration chosen in the form. */
   readonly lifecycleConfigName?: string;
+  /** The job's VpcConfig subnets; `[]`: no VpcConfig. Default: the domain's subnets when VpcOnly. */
+  readonly jobSubnetIds?: readonly string[];
 }
 
 export type SetupResult = { readonly ok: true; readonly setup: FlowSetup; readonly notes: readonly string[] } | { readonly ok: false; readonly message: string };
 
 /**
- * Accounts that host the SageMaker Distribution images, by region (the image URI in the
- * training job). Only us-west-2 is confirmed by the extension's tests; elsewhere the
- * image lives in another AWS-owned account, which changes nothing for our checks because
- * the pull is decided by the job role's identity side (the repository policy is AWS's).
+ * The account that hosts the SageMaker Distribution images in each region: the account of the
+ * image ARNs `arn:aws:sagemaker:REGION:ACCOUNT:image/sagemaker-distribution-cpu|gpu` that
+ * AWS documents ("Code Editor application instances and images" and "Amazon SageMaker images
+ * available for use with Studio": https://docs.aws.amazon.com/sagemaker/latest/dg/code-editor-use-instances.html,
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/notebooks-available-images.html). The ECR
+ * registry is the same account (the scheduler extension's tests pull
+ * `542918446943.dkr.ecr.us-west-2.amazonaws.com/sagemaker-distribution-prod`). The page prints
+ * us-east-2's account with 11 digits ("37914896644"); the 12-digit id is 137914896644.
+ *
+ * This matters: the image is pulled with the job role from an account outside the customer's
+ * organization, so an SCP that limits ECR to the organization's accounts
+ * (aws:ResourceAccount / aws:ResourceOrgID) denies it.
  */
-const DISTRIBUTION_IMAGE_ACCOUNTS: Readonly<Record<string, string>> = { 'us-west-2': '542918446943' };
+export const DISTRIBUTION_IMAGE_ACCOUNTS: Readonly<Record<string, string>> = Object.freeze({
+  'us-east-1': '885854791233',
+  'us-east-2': '137914896644',
+  'us-west-1': '053634841547',
+  'us-west-2': '542918446943',
+  'af-south-1': '238384257742',
+  'ap-east-1': '523751269255',
+  'ap-south-1': '245090515133',
+  'ap-northeast-2': '064688005998',
+  'ap-southeast-1': '022667117163',
+  'ap-southeast-2': '648430277019',
+  'ap-northeast-1': '010972774902',
+  'ca-central-1': '481561238223',
+  'eu-central-1': '545423591354',
+  'eu-west-1': '819792524951',
+  'eu-west-2': '021081402939',
+  'eu-west-3': '856416204555',
+  'eu-north-1': '175620155138',
+  'eu-south-1': '810671768855',
+  'sa-east-1': '567556641782',
+  'ap-northeast-3': '564864627153',
+  'ap-southeast-3': '370607712162',
+  'me-south-1': '523774347010',
+  'me-central-1': '358593528301',
+  'il-central-1': '080319125002',
+  'cn-north-1': '674439102856',
+  'cn-northwest-1': '651871951035',
+  'us-gov-west-1': '300992924816',
+  'us-gov-east-1': '300993876623',
+});
+
+/**
+ * The default-encryption key of a job bucket, as GetBucketEncryption reported it: nothing for
+ * SSE-S3 and the AWS managed aws/s3 key (its key policy lets the account's principals use it
+ * through S3), the key for any other KMS key, `unknown` when the encryption was not read.
+ * Every bucket has default encryption since January 2023 ("Setting default server-side
+ * encryption behavior for Amazon S3 buckets"), so a bucket without one was not read.
+ */
+export function bucketDefaultKey(snapshot: AccountSnapshot, name: string, isDefaultBucket: boolean): { keyArn?: string; unknown?: string } {
+  const b = snapshot.s3Buckets.find((x) => x.name === name);
+  if (!b) {
+    // The extension creates its default bucket with SSE-KMS and the aws/s3 key.
+    if (isDefaultBucket && snapshot.source === 'live') return {};
+    return { unknown: `the default encryption of bucket ${name} (the bucket is not in the snapshot: s3api get-bucket-encryption)` };
+  }
+  if (!b.encryption) return { unknown: `the default encryption of bucket ${name} was not read (s3:GetEncryptionConfiguration)` };
+  if (b.encryption.algorithm === 'AES256') return {};
+  const id = b.encryption.kmsKeyId;
+  if (!id || /(^|:)alias\/aws\/s3$/.test(id)) return {};
+  const key = findKey(snapshot, id);
+  if (key?.keyManager === 'AWS') return {};
+  return { keyArn: key?.arn ?? id };
+}
+
+/** A KMS key by ARN, key id, alias name or alias ARN. */
+export function findKey(snapshot: AccountSnapshot, ref: string): KmsKey | undefined {
+  return snapshot.kmsKeys.find((k) => k.arn === ref || k.keyId === ref || k.aliases.includes(ref) || k.aliases.some((al) => ref.endsWith(`:${al}`)));
+}
 
 export function findRole(snapshot: AccountSnapshot, arnOrName: string): Role | undefined {
   return snapshot.roles.find((r) => r.arn === arnOrName || r.name === arnOrName);
@@ -91,8 +158,18 @@ export function resolveSetup(snapshot: AccountSnapshot, sel: Selection): SetupRe
   if (!sel.jobRoleArn) notes.push('no --job-role: the job runs with the Studio role, as the extension does by default');
   const defaultBucket = `sagemaker-automated-execution-${snapshot.accountId}-${snapshot.region}`;
   const vpcOnly = domain.appNetworkAccessType === 'VpcOnly';
-  const endpoint = vpcOnly ? s3GatewayEndpoint(snapshot, domain) : undefined;
+  // The form defaults the job's subnets to the domain's private subnets. In VpcOnly mode those
+  // are the domain's subnets; otherwise which subnets are private is not in the snapshot.
+  const jobSubnetIds = sel.jobSubnetIds ?? (vpcOnly ? domain.subnetIds : []);
+  if (!sel.jobSubnetIds && !vpcOnly && domain.subnetIds.length) {
+    notes.push('the domain is not VpcOnly: the job is checked without VpcConfig; if the form offers private subnets of the domain VPC, the job runs there (network interfaces and the S3 endpoint then apply)');
+  }
+  const endpoint = vpcOnly || jobSubnetIds.length ? s3GatewayEndpoint(snapshot, domain) : undefined;
   if (vpcOnly && !endpoint) notes.push('VpcOnly domain without an S3 gateway endpoint in the snapshot: S3 calls from the VPC cannot reach S3 (add one, or save ec2-describe-vpc-endpoints)');
+  const inputBucket = sel.inputBucket ?? defaultBucket;
+  const outputBucket = sel.outputBucket ?? sel.inputBucket ?? defaultBucket;
+  const inputKey = bucketDefaultKey(snapshot, inputBucket, inputBucket === defaultBucket);
+  if (!DISTRIBUTION_IMAGE_ACCOUNTS[snapshot.region]) notes.push(`AWS lists no SageMaker Distribution image account for ${snapshot.region}: the image pull's aws:ResourceAccount is unknown`);
   const setup: FlowSetup = {
     accountId: snapshot.accountId,
     region: snapshot.region,
@@ -103,17 +180,21 @@ export function resolveSetup(snapshot: AccountSnapshot, sel: Selection): SetupRe
     userProfileName,
     spaceName,
     vpcOnly,
+    jobSubnetIds,
     s3VpcEndpointId: endpoint?.id,
     vpcId: domain.vpcId,
-    inputBucket: sel.inputBucket ?? defaultBucket,
-    outputBucket: sel.outputBucket ?? sel.inputBucket ?? defaultBucket,
+    inputBucket,
+    outputBucket,
     outputKmsKeyArn: sel.outputKmsKeyArn,
     volumeKmsKeyArn: sel.volumeKmsKeyArn,
     configuredSecurityGroupIds: [...securityGroups],
     ...(sel.customImage ? { customImage: sel.customImage } : {}),
     ...(sel.lifecycleConfigName ? { lifecycleConfigName: sel.lifecycleConfigName } : {}),
+    ...(inputKey.keyArn ? { inputBucketKeyArn: inputKey.keyArn } : {}),
+    ...(inputKey.unknown ? { inputBucketKeyUnknown: inputKey.unknown } : {}),
     profileTags,
-    imageAccountId: DISTRIBUTION_IMAGE_ACCOUNTS[snapshot.region] ?? snapshot.accountId,
+    // A region AWS does not list: the account is unknown, and the pull steps say so.
+    imageAccountId: DISTRIBUTION_IMAGE_ACCOUNTS[snapshot.region] ?? '',
     imageRepository: 'sagemaker-distribution-prod',
     jobName: 'nightly-report-notebook-1a2b3c4d-2026-11-01-09-00-00',
     definitionId: 'nightly-report-notebook-5e6f7a8b',

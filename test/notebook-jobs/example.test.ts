@@ -86,6 +86,9 @@ describe('check on the bundled example account (the five mistakes of issue 4)', 
         // sagemaker:ListPipelineExecutions: editing or deleting a job definition fails.
         'manage.update-pipeline',
         'manage.list-pipeline-executions',
+        // OutputDataConfig.KmsKeyId: kms:Encrypt, and kms:Decrypt for multipart uploads, on the same key.
+        'run.output-key-encrypt',
+        'run.output-key-decrypt-multipart',
       ].sort(),
     );
     expect(r.summary.ok).toBe(false);

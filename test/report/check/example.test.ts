@@ -44,7 +44,7 @@ describe('the example account in every format', () => {
     }
     const json = JSON.parse(rendered.json) as { steps: { id: string; phase: string; status: string }[]; summary: { failuresAtRunTime: number } };
     expect(json.steps.find((s) => s.id === 'run.create-training-job')).toMatchObject({ phase: 'run', status: 'fail' });
-    expect(json.summary.failuresAtRunTime).toBe(7);
+    expect(json.summary.failuresAtRunTime).toBe(9);
   });
 
   it('renderCheck passes options through (colour for text, tool for SARIF)', () => {

@@ -86,7 +86,7 @@ describe('text report', () => {
       expect(later).toContain(`[${id}]`);
       expect(atOnce).not.toContain(`[${id}]`);
     }
-    expect(later.split('\n')[0]).toBe('Fails later, at every run (hours after scheduling; scheduling succeeds): 7');
+    expect(later.split('\n')[0]).toBe('Fails later, at every run (hours after scheduling; scheduling succeeds): 9');
     expect(later).toContain('fails       later, at every run, hours after scheduling');
   });
 
@@ -135,7 +135,7 @@ describe('text report', () => {
     expect(apply).toContain('Add tags cost-center=REPLACE-ME to the tags of user profile alice');
     const s = schedule.summary;
     expect(text.trimEnd().split('\n').slice(-2).join(' ').replace(/\s+/g, ' ')).toContain(
-      `${s.steps} steps: ${s.pass} pass, ${s.fail} fail (3 when you schedule, 7 at run time, 2 when managing), ${s.warn} warn`,
+      `${s.steps} steps: ${s.pass} pass, ${s.fail} fail (3 when you schedule, 9 at run time, 2 when managing), ${s.warn} warn`,
     );
   });
 
