@@ -570,6 +570,9 @@ function readSageMaker(dir: CliDir): { domains: SageMakerDomain[]; userProfiles:
       name: s.SpaceName,
       arn: str(s.SpaceArn),
       ownerUserProfileName: str(own.OwnerUserProfileName),
+      ...(isObject(s.SpaceSharingSettings) && (s.SpaceSharingSettings.SharingType === 'Private' || s.SpaceSharingSettings.SharingType === 'Shared')
+        ? { sharingType: s.SpaceSharingSettings.SharingType }
+        : {}),
       tags: tagsFor('space', s.DomainId, s.SpaceName),
     });
   }

@@ -586,6 +586,7 @@ async function readSageMaker(r: Reader, sm: SageMakerClient, only: readonly stri
           name: sp.SpaceName,
           ...(sp.SpaceArn ? { arn: sp.SpaceArn } : {}),
           ...(sp.OwnershipSettings?.OwnerUserProfileName ? { ownerUserProfileName: sp.OwnershipSettings.OwnerUserProfileName } : {}),
+          ...(sp.SpaceSharingSettings?.SharingType === 'Private' || sp.SpaceSharingSettings?.SharingType === 'Shared' ? { sharingType: sp.SpaceSharingSettings.SharingType } : {}),
           tags: await readTags(r, sm, sp.SpaceArn, `space ${domainId}/${name}`),
         });
       }

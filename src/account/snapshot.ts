@@ -108,6 +108,8 @@ export interface SageMakerSpace {
   readonly arn?: string;
   readonly executionRole?: string;
   readonly ownerUserProfileName?: string;
+  /** SpaceSharingSettings.SharingType: a private space's jobs are its owner's (tags, sagemaker:user-profile-name). */
+  readonly sharingType?: 'Private' | 'Shared';
   readonly tags: Readonly<Record<string, string>>;
 }
 

@@ -133,9 +133,20 @@ export function resolveSetup(snapshot: AccountSnapshot, sel: Selection): SetupRe
   if (sel.spaceName) {
     const space = snapshot.sagemaker.spaces.find((s) => s.domainId === domain.id && s.name === sel.spaceName);
     if (!space) return { ok: false, message: `space ${sel.spaceName} is not in domain ${domain.id} of the snapshot` };
-    spaceName = space.name;
-    profileTags = { ...space.tags };
-    studioRole ??= space.executionRole ?? domain.defaultSpaceExecutionRole ?? domain.defaultExecutionRole;
+    const owner = space.sharingType === 'Private' && space.ownerUserProfileName ? snapshot.sagemaker.userProfiles.find((p) => p.domainId === domain.id && p.name === space.ownerUserProfileName) : undefined;
+    if (space.sharingType === 'Private' && space.ownerUserProfileName) {
+      // A private space runs as its owner: the extension tags the job with
+      // sagemaker:user-profile-name and copies the owner's profile tags (the space is the owner's).
+      if (!owner) return { ok: false, message: `space ${space.name} is private to user profile ${space.ownerUserProfileName}, which is not in domain ${domain.id} of the snapshot (its tags go onto the jobs)` };
+      userProfileName = owner.name;
+      profileTags = { ...owner.tags };
+      studioRole ??= space.executionRole ?? owner.executionRole ?? domain.defaultExecutionRole;
+      notes.push(`space ${space.name} is private: jobs carry the tags and the name of its owner, user profile ${owner.name}`);
+    } else {
+      spaceName = space.name;
+      profileTags = { ...space.tags };
+      studioRole ??= space.executionRole ?? domain.defaultSpaceExecutionRole ?? domain.defaultExecutionRole;
+    }
   } else {
     const profiles = snapshot.sagemaker.userProfiles.filter((p) => p.domainId === domain.id);
     const profile = sel.userProfileName ? profiles.find((p) => p.name === sel.userProfileName) : profiles[0];

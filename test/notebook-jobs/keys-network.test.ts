@@ -157,3 +157,39 @@ describe("the SageMaker Distribution image is in SageMaker's ECR account for the
     }
   });
 });
+
+describe("a private space is its owner's (scheduler extension: tags from the user profile, sagemaker:user-profile-name)", () => {
+  function withSpace(sharingType: 'Private' | 'Shared'): Mutable<AccountSnapshot> {
+    const s = clone();
+    s.sagemaker.userProfiles[0]!.tags = { team: 'data-science', 'cost-center': 'cc-owner' };
+    s.sagemaker.spaces.push({
+      domainId: 'd-exampledomain1',
+      name: 'alice-lab',
+      arn: 'arn:aws:sagemaker:us-east-1:111122223333:space/d-exampledomain1/alice-lab',
+      ownerUserProfileName: 'alice',
+      sharingType,
+      tags: { project: 'space-only' },
+    });
+    return s;
+  }
+  const createTags = (r: CheckResult): Record<string, unknown> => {
+    const ctx = step(r, 'run.create-training-job')!.scenario.request.context ?? {};
+    return Object.fromEntries(Object.entries(ctx).filter(([k]) => k.startsWith('aws:RequestTag/')));
+  };
+
+  it('private: the job carries the owner profile tags and sagemaker:user-profile-name, so the cost-center SCP passes', () => {
+    const r = run(withSpace('Private'), 'schedule', { spaceName: 'alice-lab' });
+    const tags = createTags(r);
+    expect(tags).toMatchObject({ 'aws:RequestTag/sagemaker:user-profile-name': 'alice', 'aws:RequestTag/cost-center': 'cc-owner' });
+    expect(tags['aws:RequestTag/sagemaker:shared-space-name']).toBeUndefined();
+    expect(tags['aws:RequestTag/project']).toBeUndefined();
+    expect(step(r, 'run.create-training-job')?.status).toBe('pass');
+  });
+
+  it('shared: the space tags and sagemaker:shared-space-name; the owner profile\'s cost-center is not copied, so the SCP denies', () => {
+    const r = run(withSpace('Shared'), 'schedule', { spaceName: 'alice-lab' });
+    const tags = createTags(r);
+    expect(tags).toMatchObject({ 'aws:RequestTag/sagemaker:shared-space-name': 'alice-lab', 'aws:RequestTag/project': 'space-only' });
+    expect(step(r, 'run.create-training-job')).toMatchObject({ status: 'fail', decidedBy: { layer: 'scp' } });
+  });
+});
