@@ -56,7 +56,7 @@ describe('check on the bundled example account (the five mistakes of issue 4)', 
     expect(s).toMatchObject({ status: 'fail', decision: 'ExplicitDeny', decidedBy: { layer: 'scp', sid: 'DenyUntaggedTraining' } });
     expect(s.decidedBy?.policy).toMatch(/RequireCostCenterOnTraining/);
     expect(s.fix).toMatchObject({ target: { kind: 'profile-tags', userProfileName: 'alice' }, tags: { 'cost-center': 'REPLACE-ME' } });
-    expect(r.summary.failuresAtRunTime).toBe(7);
+    expect(r.summary.failuresAtRunTime).toBe(9);
   });
 
   it("P2's aws:ResourceTag condition does not cover creating the rule (open question §6.1, both answers shown)", () => {

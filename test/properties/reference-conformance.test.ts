@@ -39,7 +39,7 @@ for (const file of scenarioFiles(ROOT)) {
 
 describe('reference model vs test/conformance scenarios', () => {
   it('finds conformance scenarios to check', () => {
-    expect(cases.length).toBe(922);
+    expect(cases.length).toBe(928);
   });
 
   it.each(cases)('%s', (_file, s) => {
