@@ -81,6 +81,8 @@ export interface CheckOptions {
   readonly volumeKmsKeyArn?: string;
   readonly inputBucket?: string;
   readonly outputBucket?: string;
+  /** The job's VpcConfig subnets; `[]`: none. Absent: the domain's default. */
+  readonly jobSubnetIds?: readonly string[];
   /** Every user profile and space of the snapshot, with a summary table. */
   readonly allProfiles: boolean;
   /** docs/notebook-job-flow.md §6.1: do create calls see their request tags as resource tags? */

@@ -90,6 +90,18 @@ function maxInput(flags: RawArgs['flags'], command: string): { maxInputBytes?: n
   return { maxInputBytes: parsed.bytes };
 }
 
+/** `--job-subnet none` is a job without VpcConfig; no flag: the default of the domain. */
+function jobSubnets(values: readonly string[]): { jobSubnetIds?: readonly string[] } {
+  if (!values.length) return {};
+  if (values.includes('none')) {
+    if (values.length > 1) throw new UsageError("--job-subnet none means no VpcConfig: it does not go with subnet ids", 'check');
+    return { jobSubnetIds: [] };
+  }
+  const bad = values.filter((v) => !/^subnet-[0-9a-f]+$/.test(v));
+  if (bad.length) throw new UsageError(`--job-subnet expects subnet ids (subnet-0123abcd) or none, got ${bad.join(', ')}`, 'check');
+  return { jobSubnetIds: values };
+}
+
 const FINDINGS_FORMATS: readonly FindingsFormat[] = ['text', 'json', 'sarif'];
 const DECISION_FORMATS: readonly DecisionFormat[] = ['text', 'json'];
 
@@ -338,6 +350,11 @@ const check: CommandSpec<'check'> = {
     { flags: '--input-bucket <name>', help: 'the input bucket (default: the default job bucket of the account and region)' },
     { flags: '--output-bucket <name>', help: 'the output bucket (default: the input bucket)' },
     {
+      flags: '--job-subnet <id>',
+      help: "a subnet of the job's VpcConfig (repeat for more; 'none': no VpcConfig). Default: the domain's subnets when VpcOnly, none otherwise",
+      repeatable: true,
+    },
+    {
       flags: '--create-time-resource-tags <answer>',
       help: 'open question: do create calls see their request tags as resource tags? (default: absent)',
       choices: ['absent', 'fromRequestTags'],
@@ -370,6 +387,7 @@ const check: CommandSpec<'check'> = {
       volumeKmsKeyArn: str(flags, 'volumeKmsKey'),
       inputBucket: str(flags, 'inputBucket'),
       outputBucket: str(flags, 'outputBucket'),
+      ...jobSubnets(list(flags, 'jobSubnet')),
       allProfiles,
       createTimeResourceTags: str(flags, 'createTimeResourceTags') as CheckOptions['createTimeResourceTags'],
       verbose: flags['verbose'] === true,

@@ -28,6 +28,26 @@ const RUNS: readonly Row[] = [
     { command: 'check', options: { source: { kind: 'snapshot', file: 'a.json' }, allProfiles: true, verbose: false, format: 'markdown' } },
   ],
   [
+    "check --job-subnet: the job's VpcConfig, not the domain's mode",
+    ['check', '--example', '--job-subnet', 'subnet-0a1b', '--job-subnet', 'subnet-0c2d'],
+    { command: 'check', options: { source: { kind: 'example' }, jobSubnetIds: ['subnet-0a1b', 'subnet-0c2d'], allProfiles: false, verbose: false, format: 'text' } },
+  ],
+  [
+    'check --job-subnet none: a job without VpcConfig',
+    ['check', '--example', '--job-subnet', 'none'],
+    { command: 'check', options: { source: { kind: 'example' }, jobSubnetIds: [], allProfiles: false, verbose: false, format: 'text' } },
+  ],
+  [
+    'snapshot live, the organization with a second profile',
+    ['snapshot', '--profile', 'member', '--org-profile', 'org-admin', '--out', 'a.json'],
+    { command: 'snapshot', options: { out: 'a.json', profile: 'member', orgProfile: 'org-admin', domains: [], kmsKeys: [], buckets: [] } },
+  ],
+  [
+    'snapshot --from-cli with an organization merged from another folder',
+    ['snapshot', '--from-cli', 'dir', '--merge-org', 'org', '--out', 'a.json'],
+    { command: 'snapshot', options: { out: 'a.json', fromCli: 'dir', mergeOrg: 'org', domains: [], kmsKeys: [], buckets: [] } },
+  ],
+  [
     'snapshot --from-cli',
     ['snapshot', '--from-cli', 'dir', '--out', 'a.json'],
     { command: 'snapshot', options: { out: 'a.json', cliScript: false, fromCli: 'dir', domains: [], kmsKeys: [], buckets: [] } },
@@ -187,6 +207,8 @@ const RUNS: readonly Row[] = [
 
 const USAGE_ERRORS: ReadonlyArray<readonly [name: string, argv: readonly string[], message: RegExp, usage: RegExp]> = [
   ['no command', [], /name a command/, /Usage: nbjob-iam <command>/],
+  ['check --job-subnet with a bad id', ['check', '--example', '--job-subnet', 'sg-0a1b'], /--job-subnet expects subnet ids .* got sg-0a1b/, /Usage: nbjob-iam check/],
+  ['snapshot --org-profile with --from-cli', ['snapshot', '--from-cli', 'd', '--org-profile', 'p', '--out', 'a.json'], /with --from-cli use --merge-org DIR/, /Usage: nbjob-iam snapshot/],
   ['unknown command, with a suggestion', ['valdate', 'a.json'], /unknown command 'valdate'[\s\S]*validate/, /Commands:/],
   ['validate without files', ['validate'], /at least one policy file/, /Usage: nbjob-iam validate/],
   ['validate with a bad format', ['validate', '--format', 'xml', 'a.json'], /'xml' is invalid.*text, json, sarif/, /Usage: nbjob-iam validate/],

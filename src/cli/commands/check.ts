@@ -76,6 +76,7 @@ export async function run(options: CheckOptions, ctx: RunContext): Promise<Check
       volumeKmsKeyArn: options.volumeKmsKeyArn,
       inputBucket: options.inputBucket,
       outputBucket: options.outputBucket,
+      jobSubnetIds: options.jobSubnetIds,
     }).filter(([, v]) => v !== undefined),
   );
   const selection: Selection = { ...base, ...given };
