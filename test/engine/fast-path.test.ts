@@ -37,7 +37,7 @@ describe('traces off decides exactly as traces on (Policy evaluation logic)', ()
   const all = files(SCENARIOS);
 
   it('finds the conformance scenarios', () => {
-    expect(all.length).toBe(922);
+    expect(all.length).toBe(928);
   });
 
   it('every conformance scenario: same decision, reason, decidedBy, allowedBy, residual', () => {
