@@ -39,7 +39,7 @@ describe('check --example (what npm start runs)', () => {
     const r = runCli(['check', '--example', '--format', 'json']);
     expect(r.status).toBe(1);
     const body = JSON.parse(r.stdout) as { steps: JsonStep[]; summary: { fail: number } };
-    expect(body.steps.length).toBe(81);
+    expect(body.steps.length).toBe(83);
     const failing = body.steps.filter((s) => s.status === 'fail');
     expect(failing.length).toBe(body.summary.fail);
     for (const s of failing) expect(s.fix, s.id).not.toBeNull();

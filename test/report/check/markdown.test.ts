@@ -13,7 +13,7 @@ describe('markdown report', () => {
   const md = renderCheckMarkdown(schedule);
 
   it('has the verdict and the summary table, one row per phase in time order', () => {
-    expect(md.split('\n')[0]).toBe('## ❌ nbjob-iam check: Notebook jobs will not work: 12 failures.');
+    expect(md.split('\n')[0]).toBe('## ❌ nbjob-iam check: Notebook jobs will not work: 14 failures.');
     expect(md).toContain('| Phase | ✓ pass | ✗ fail | \\! warn | ~ conditional | ? undecided | A failure shows |');
     const rows = md.split('\n').filter((l) => /^\| \d\. /.test(l));
     expect(rows.map((r) => r.split(' | ')[0])).toEqual([

@@ -71,7 +71,7 @@ describe('text report', () => {
     for (const s of ['111122223333', 'us-east-1', 'd-exampledomain1', 'alice', 'role/service-role/StudioExecutionRole', 'role/NotebookJobRole', 'variant     schedule']) {
       expect(head).toContain(s);
     }
-    expect(head).toContain('✗ Notebook jobs will not work: 12 failures.');
+    expect(head).toContain('✗ Notebook jobs will not work: 14 failures.');
   });
 
   it('separates failures seen when scheduling from those at every run', () => {

@@ -152,7 +152,7 @@ describe('domain report: HTML', () => {
     expect(html.match(/<script>/g)).toHaveLength(1);
     expect(new Set(ids).size).toBe(ids.length);
     const links = [...html.matchAll(/href="#([^"]*)"/g)].map((m) => m[1]!);
-    expect(links.length).toBe(125);
+    expect(links.length).toBe(137);
     for (const l of links) expect(ids, l).toContain(l);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
@@ -177,8 +177,8 @@ describe('domain report: HTML', () => {
 describe('domain report: Markdown and text', () => {
   it('Markdown: both profiles, what fails for how many, the matrix', () => {
     const md = renderDomain(domain, 'markdown');
-    expect(md).toContain('<summary>d-exampledomain1 user profile alice: ❌ 12 failures</summary>');
-    expect(md).toContain('<summary>d-exampledomain1 user profile bob: ❌ 11 failures</summary>');
+    expect(md).toContain('<summary>d-exampledomain1 user profile alice: ❌ 14 failures</summary>');
+    expect(md).toContain('<summary>d-exampledomain1 user profile bob: ❌ 13 failures</summary>');
     expect(md).toContain('### What fails, for how many');
     expect(md).toMatch(/\| `run.create-training-job` \| ✗ \| ✓ \|/);
     const evil = renderDomain(checkDomain('schedule', domainSnapshot(true)), 'markdown');
