@@ -2,9 +2,9 @@
  * Reading a snapshot file: JSON with positions, checked against
  * schemas/snapshot.schema.json, every error with file, line, column and JSON path.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { nodeAtPointer, parseJson, pointerToPath, toPlain } from '../policy/json.js';
+import { parseJsonFast } from '../policy/json-fast.js';
+import { validate as generatedValidate } from './snapshot-validator.generated.js';
 import type { AccountSnapshot } from './snapshot.js';
 import { SNAPSHOT_VERSION } from './snapshot.js';
 import { withSnapshotDefaults } from './snapshot-defaults.js';
@@ -31,22 +31,17 @@ interface AjvError {
 }
 type Validator = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
-const require = createRequire(import.meta.url);
-let validator: Validator | undefined;
-
 /** The schema shipped with the package (schemas/ sits beside dist/ and src/). */
 export function snapshotSchemaPath(): string {
   return new URL('../../schemas/snapshot.schema.json', import.meta.url).pathname;
 }
 
+/**
+ * The schema's validator, generated ahead of time (scripts/gen-snapshot-validator.mjs; a test
+ * keeps it in step with the schema): no schema compilation at start-up.
+ */
 function getValidator(): Validator {
-  if (!validator) {
-    const AjvCtor = require('ajv') as { default: new (o: object) => { compile: (s: object) => Validator } };
-    const ajv = new AjvCtor.default({ allErrors: true, strict: false });
-    const schema = JSON.parse(readFileSync(snapshotSchemaPath(), 'utf8')) as object;
-    validator = ajv.compile(schema);
-  }
-  return validator;
+  return generatedValidate as Validator;
 }
 
 function describeAjvError(e: AjvError): string {
@@ -73,6 +68,18 @@ function describeAjvError(e: AjvError): string {
  * returned only when it is valid.
  */
 export function readSnapshotText(text: string, file: string): { snapshot?: AccountSnapshot; errors: FileError[] } {
+  // Fast path: JSON.parse, a duplicate-key scan and the generated validator. Anything wrong
+  // goes to the positioned reader below, which says where.
+  const fast = parseJsonFast(text);
+  if (fast.ok) {
+    const version = (fast.value as { snapshotVersion?: unknown } | null)?.snapshotVersion;
+    if ((typeof version !== 'number' || version === SNAPSHOT_VERSION) && getValidator()(fast.value)) return { snapshot: fast.value as AccountSnapshot, errors: [] };
+  }
+  return readSnapshotPositioned(text, file);
+}
+
+/** Reads a snapshot with positions (momoa): every error with its line, column and JSON path. */
+function readSnapshotPositioned(text: string, file: string): { snapshot?: AccountSnapshot; errors: FileError[] } {
   const parsed = parseJson(text);
   if (!parsed.ok) {
     const e = parsed.error;

@@ -17,6 +17,11 @@ export interface RunContext {
   readonly packageRoot: string;
   /** The package version, for SARIF and `--version`. */
   readonly version: string;
+  /**
+   * Writes to standard output now, for output too large to hold (check --all-profiles on a
+   * whole domain). Absent (tests): commands return all their output in `stdout`.
+   */
+  readonly writeStdout?: (text: string) => Promise<void>;
 }
 
 /** What a command gives back to `main`: text for stdout and stderr, and an exit status. */

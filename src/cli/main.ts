@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     output = await runCli(argv, {
       version,
       runtime,
-      context: () => ({ cwd: process.cwd(), readStdin, color: wantColor(), packageRoot, version }),
+      context: () => ({ cwd: process.cwd(), readStdin, color: wantColor(), packageRoot, version, writeStdout: (text) => write(process.stdout, text) }),
     });
   } catch (e) {
     output = { stdout: '', stderr: internalErrorText(e, version, argv, runtime), exitCode: EXIT.internal };

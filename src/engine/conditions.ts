@@ -201,6 +201,8 @@ export interface ConditionEnv {
   /** Variables are expanded (Version 2012-10-17). */
   variables: boolean;
   readonly lookup: VariableLookup;
+  /** Per-call memo of the last coercion (never shared between calls). */
+  readonly coerced?: CoercionMemo;
 }
 
 /** The trace of one clause: the values compared and the result. */
@@ -250,21 +252,32 @@ interface Coerced {
 }
 
 /**
- * The last coercion per family (and date mode): coercion is a pure function of its input,
- * and a request compares the same context value against many clauses (e.g. aws:CurrentTime).
+ * Coerces a context value for an operator family. The last coercion is remembered in the
+ * call's own ConditionEnv (a request compares the same context value, e.g. aws:CurrentTime,
+ * against many clauses); nothing survives the call, so options never leak between calls.
  */
-const lastCoerced = new Map<string, { v: string; digits: string; c: Coerced | undefined }>();
-
-function coerce(fam: OperatorFamily, v: string, opts: EvaluationOptions): Coerced | undefined {
-  const last = lastCoerced.get(fam);
-  if (last !== undefined && last.v === v && last.digits === opts.allDigitDates) return last.c;
-  const c = coerceOnce(fam, v, opts);
-  if (last !== undefined) {
-    last.v = v;
-    last.digits = opts.allDigitDates;
-    last.c = c;
-  } else lastCoerced.set(fam, { v, digits: opts.allDigitDates, c });
+function coerce(fam: OperatorFamily, v: string, env: ConditionEnv): Coerced | undefined {
+  const memo = env.coerced;
+  if (memo !== undefined && memo.fam === fam && memo.v === v) return memo.c;
+  const c = coerceOnce(fam, v, env.options);
+  if (memo !== undefined) {
+    memo.fam = fam;
+    memo.v = v;
+    memo.c = c;
+  }
   return c;
+}
+
+/** The last coercion of one call (see `coerce`). */
+export interface CoercionMemo {
+  fam: OperatorFamily | '';
+  v: string;
+  c: Coerced | undefined;
+}
+
+/** A fresh per-call memo for `ConditionEnv.coerced`. */
+export function coercionMemo(): CoercionMemo {
+  return { fam: '', v: '', c: undefined };
 }
 
 function coerceOnce(fam: OperatorFamily, v: string, opts: EvaluationOptions): Coerced | undefined {
@@ -380,7 +393,7 @@ function valueHit(cc: CompiledCondition, pv: CompiledValue, v: Coerced, env: Con
  * comparison false, and for a negated operator the whole clause false.
  */
 function baseMatch(cc: CompiledCondition, v: string, env: ConditionEnv): Outcome {
-  const c = coerce(cc.operator.base.family, v, env.options);
+  const c = coerce(cc.operator.base.family, v, env);
   if (!c) return COERCION_FAILED;
   const negated = cc.operator.base.negated;
   let unknown = false;

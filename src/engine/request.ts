@@ -64,51 +64,20 @@ export function isPreparedRequest(r: AuthorizationRequest | PreparedRequest): r 
   return (r as PreparedRequest)[PREPARED] === true;
 }
 
-interface PrincipalMemo {
-  readonly roleArn: string | undefined;
-  readonly sourceUserArn: string | undefined;
-  readonly uniqueId: string | undefined;
-  readonly slr: boolean | undefined;
-  readonly result: PrincipalParseResult;
-}
-
-/** The last parse per principal string, with the extras it was parsed with (a pure function of them; bounded). */
-const principalCache = new Map<string, PrincipalMemo>();
-
-function parsePrincipalCached(req: AuthorizationRequest): PrincipalParseResult {
-  const text = req.principal as string;
-  const m = principalCache.get(text);
-  if (
-    m !== undefined &&
-    m.roleArn === req.principalRoleArn &&
-    m.sourceUserArn === req.principalSourceUserArn &&
-    m.uniqueId === req.principalUniqueId &&
-    m.slr === req.principalIsServiceLinkedRole
-  ) {
-    return m.result;
-  }
-  const result = parsePrincipal(text, {
+function parsePrincipalOf(req: AuthorizationRequest): PrincipalParseResult {
+  return parsePrincipal(req.principal as string, {
     roleArn: req.principalRoleArn,
     sourceUserArn: req.principalSourceUserArn,
     uniqueId: req.principalUniqueId,
     isServiceLinkedRole: req.principalIsServiceLinkedRole,
   });
-  if (principalCache.size >= 1024) principalCache.clear();
-  principalCache.set(text, {
-    roleArn: req.principalRoleArn,
-    sourceUserArn: req.principalSourceUserArn,
-    uniqueId: req.principalUniqueId,
-    slr: req.principalIsServiceLinkedRole,
-    result,
-  });
-  return result;
 }
 
 /** Prepares a request once; pass the result to `authorize` many times to skip this work. Throws RequestError. */
 export function prepareRequest(req: AuthorizationRequest): PreparedRequest {
   let principal: RequestPrincipal;
   if (typeof req.principal === 'string') {
-    const p = parsePrincipalCached(req);
+    const p = parsePrincipalOf(req);
     if (!p.ok) throw new RequestError(p.message);
     principal = p.principal;
   } else principal = req.principal;

@@ -4,7 +4,7 @@
  * file; a policy with an error finding (or one that cannot be compiled) makes the scenario
  * invalid with that message. Errors say file, line, column and what was expected.
  */
-import { childPath, nodeFromValue, parseJson } from '../policy/json.js';
+import { nodeFromValue, parseJson } from '../policy/json.js';
 import type { JsonMember, JsonNode, JsonObjectNode } from '../policy/json.js';
 import type { PolicyKind } from '../policy/model.js';
 import { readPolicyNode } from '../policy/read.js';
@@ -59,12 +59,6 @@ export interface ScenarioReadOptions {
 
 class ScenarioError extends Error {
   invalidPolicy?: InvalidPolicy;
-  /** A fresh error with the same message and policy (a cached error is never thrown itself). */
-  copy(): ScenarioError {
-    const e = new ScenarioError(this.message);
-    if (this.invalidPolicy) e.invalidPolicy = this.invalidPolicy;
-    return e;
-  }
 }
 
 const DECISIONS: ReadonlySet<string> = new Set(['Allow', 'ExplicitDeny', 'ImplicitDeny']);
@@ -113,7 +107,6 @@ function suggest(key: string, known: readonly string[]): string {
 class Reader {
   constructor(
     private readonly file: string,
-    private readonly policyNodeCache: boolean,
     private readonly validate: boolean = false,
   ) {}
 
@@ -212,12 +205,6 @@ class Reader {
   }
 
   policy(node: JsonNode, kind: PolicyKind, name: string): CompiledPolicy {
-    const key = `${kind}\u0000${name}\u0000${this.validate ? 'v' : ''}`;
-    const cached = this.policyNodeCache ? readCache.get(node)?.get(key) : undefined;
-    if (cached) {
-      if (cached instanceof ScenarioError) throw cached.copy();
-      return cached;
-    }
     let result: CompiledPolicy | ScenarioError;
     const invalid = (f: { message: string; line: number; column: number; code?: string } | undefined): ScenarioError => {
       const where = f && f.line > 0 ? `${this.file}:${f.line}:${f.column}` : this.file;
@@ -237,12 +224,7 @@ class Reader {
       const ve = ce || !this.validate ? undefined : ruleFindings(read.policy, { kind, name }).find((f) => f.severity === 'error');
       result = ce ? invalid(ce) : ve ? invalid(ve) : cp;
     }
-    if (this.policyNodeCache) {
-      let m = readCache.get(node);
-      if (!m) readCache.set(node, (m = new Map()));
-      m.set(key, result);
-    }
-    if (result instanceof ScenarioError) throw result.copy();
+    if (result instanceof ScenarioError) throw result;
     return result;
   }
 
@@ -332,49 +314,13 @@ class Reader {
 }
 
 /** The kind of the resource policy, from the request: trust, key, bucket or generic. */
-function resourceKind(request: AuthorizationRequest): PolicyKind {
+export function resourceKind(request: AuthorizationRequest): PolicyKind {
   const a = request.action.toLowerCase();
   const r = request.resource;
   if (a.startsWith('sts:') && r.includes(':iam::') && r.includes(':role/')) return 'trust';
   if (a.startsWith('kms:')) return 'key';
   if (a.startsWith('s3:')) return 'bucket';
   return 'resource';
-}
-
-const readCache = new WeakMap<JsonNode, Map<string, CompiledPolicy | ScenarioError>>();
-const nodeCache = new WeakMap<object, Map<string, JsonNode>>();
-
-function cachedNode(value: object, path: string): JsonNode {
-  let m = nodeCache.get(value);
-  if (!m) nodeCache.set(value, (m = new Map()));
-  let n = m.get(path);
-  if (!n) m.set(path, (n = nodeFromValue(value, path)));
-  return n;
-}
-
-/** Like nodeFromValue, but policy documents (objects under `policies`) are converted once per object. */
-function scenarioNode(value: unknown): JsonNode {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return nodeFromValue(value);
-  const rec = value as Record<string, unknown>;
-  const members: JsonMember[] = Object.keys(rec).map((key) => {
-    const path = childPath('$', key);
-    const v = rec[key];
-    return { key, keyLoc: { line: 0, column: 0, offset: -1 }, value: key === 'policies' ? policiesNode(v, path) : nodeFromValue(v, path) };
-  });
-  return { type: 'object', members, loc: { line: 0, column: 0, offset: -1 }, path: '$' };
-}
-
-function policiesNode(value: unknown, path: string): JsonNode {
-  if (value === null || typeof value !== 'object') return nodeFromValue(value, path);
-  if (Array.isArray(value)) {
-    return { type: 'array', elements: value.map((v, i) => policiesNode(v, childPath(path, i))), loc: { line: 0, column: 0, offset: -1 }, path };
-  }
-  if (path === '$.policies') {
-    const rec = value as Record<string, unknown>;
-    const members: JsonMember[] = Object.keys(rec).map((key) => ({ key, keyLoc: { line: 0, column: 0, offset: -1 }, value: policiesNode(rec[key], childPath(path, key)) }));
-    return { type: 'object', members, loc: { line: 0, column: 0, offset: -1 }, path };
-  }
-  return cachedNode(value, path);
 }
 
 function wrap(fn: () => LoadedScenario): ScenarioReadResult {
@@ -400,17 +346,17 @@ export function readScenarioText(text: string, file: string, options?: ScenarioR
       error: `${file}:${dup.loc.line}:${dup.loc.column}: duplicate key "${dup.key}" at ${dup.path} (first at line ${dup.firstLoc.line}); IAM rejects duplicate keys, and a JSON reader would silently keep only the last one (G33)`,
     };
   }
-  const reader = new Reader(file, false, options?.validate === true);
+  const reader = new Reader(file, options?.validate === true);
   return wrap(() => reader.scenario(parsed.root));
 }
 
 /**
- * Reads a scenario given as a value. Policy documents are read and compiled once per object
- * (cached by identity): treat them as immutable after the first call.
+ * Reads a scenario given as a value. Nothing is cached between calls: a caller that decides
+ * many requests over the same policies holds a PolicyCompiler (policy-set.ts) instead.
  */
 export function readScenarioValue(value: unknown, file = '(scenario)', options?: ScenarioReadOptions): ScenarioReadResult {
-  const reader = new Reader(file, true, options?.validate === true);
-  return wrap(() => reader.scenario(scenarioNode(value)));
+  const reader = new Reader(file, options?.validate === true);
+  return wrap(() => reader.scenario(nodeFromValue(value)));
 }
 
 /** The policies of a loaded scenario as a flat list (for tools that list them). */

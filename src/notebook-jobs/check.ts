@@ -408,6 +408,14 @@ export function decideStep(snapshot: AccountSnapshot, setup: FlowSetup, step: Fl
 export function checkSetup(snapshot: AccountSnapshot, setup: FlowSetup, notes: readonly string[], options: CheckOptions): CheckResult {
   const flowOptions: FlowOptions = { ...DEFAULT_FLOW_OPTIONS, ...options.flowOptions };
   const steps = buildFlow(setup, options.variant, flowOptions);
+  // The flow under the other answer of an open question, built once per answer (not once per step).
+  const altFlows = new Map<string, FlowStep[]>();
+  const altFlow = (altOptions: FlowOptions): FlowStep[] => {
+    const key = JSON.stringify(altOptions);
+    let f = altFlows.get(key);
+    if (!f) altFlows.set(key, (f = buildFlow(setup, options.variant, altOptions)));
+    return f;
+  };
   const outcomes = steps.map((step): StepOutcome => {
     const outcome = evaluateStep(snapshot, setup, step, options.evaluate, (s) => buildFlow(s, options.variant, flowOptions));
     if (!step.dependsOn?.length || outcome.status === 'undecided') return outcome;
@@ -415,7 +423,7 @@ export function checkSetup(snapshot: AccountSnapshot, setup: FlowSetup, notes: r
     const alternatives = step.dependsOn.map((option) => {
       const other = option === 'createTimeResourceTags' ? (flowOptions.createTimeResourceTags === 'absent' ? 'fromRequestTags' : 'absent') : String(!flowOptions[option]);
       const altOptions = { ...flowOptions, [option]: option === 'createTimeResourceTags' ? other : other === 'true' };
-      const altStep = buildFlow(setup, options.variant, altOptions).find((s) => s.id === step.id);
+      const altStep = altFlow(altOptions).find((s) => s.id === step.id);
       const verdict = altStep ? attempt(snapshot, setup, altStep, options.evaluate).verdict : undefined;
       return { option, value: other, decision: verdict?.decision ?? (outcome.decision as DecisionResult) };
     });

@@ -1,8 +1,15 @@
 /**
- * The engine behind `check`: a scenario decided by `simulateScenario`, its deciding
- * policy located by index so the report can name it as the account does.
+ * The engine behind `check`: a scenario decided by `authorize`, its deciding policy located
+ * by index so the report can name it as the account does. One evaluator serves one run: it
+ * holds a PolicyCompiler, so each distinct policy document of the account is read and
+ * compiled once per run (keyed by content), not once per step.
  */
+import { authorize } from '../engine/authorize.js';
+import { PolicyCompileError } from '../engine/compile.js';
+import { PolicyCompiler } from '../engine/policy-set.js';
+import { RequestError } from '../engine/request.js';
 import { renderResidual } from '../engine/residual.js';
+import { resourceKind } from '../engine/scenario.js';
 import { simulateScenario } from '../engine/simulate.js';
 import type { EvaluationOptions, Scenario } from '../engine/types.js';
 import type { EngineVerdict, Evaluate } from './check.js';
@@ -17,13 +24,22 @@ function indices(policy: string | undefined): number[] | undefined {
 export class CheckEngineError extends Error {}
 
 export function engineEvaluator(options?: Partial<EvaluationOptions>): Evaluate {
+  // Every rule of `validate` runs once per distinct document: a policy it calls an error is
+  // never evaluated, so the step is undecided (never Allow).
+  const compiler = new PolicyCompiler({ validate: true });
+  const authOptions = { ...options, trace: false };
   return (scenario: Scenario): EngineVerdict => {
-    const r = simulateScenario(scenario, { ...options, trace: false, validate: true });
-    // A policy that validate calls an error is not evaluated: the step is undecided (never Allow).
-    if (r.invalidPolicy) return { decision: 'ImplicitDeny', invalidPolicy: r.invalidPolicy };
-    if (r.error !== undefined || r.decision === undefined) {
+    let r;
+    try {
+      r = authorize(scenario.request, compiler.policySet(scenario.policies, resourceKind(scenario.request)), authOptions);
+    } catch (e) {
+      if (!(e instanceof PolicyCompileError || e instanceof RequestError)) throw e;
+      // The rare path: read the scenario again through the validating reader, which names the
+      // refused policy (slot, kind, code, line and column) the way every command reports it.
+      const v = simulateScenario(scenario, { ...options, trace: false, validate: true });
+      if (v.invalidPolicy) return { decision: 'ImplicitDeny', invalidPolicy: v.invalidPolicy };
       // A policy of the account that the engine cannot read: say which, never guess.
-      throw new CheckEngineError(r.error ?? `no decision for ${scenario.name}`);
+      throw new CheckEngineError(v.error ?? `(scenario): ${e.message}`);
     }
     let by = r.decidedBy;
     // An implicit deny has no deciding statement: decide again with the trace, which names

@@ -101,8 +101,29 @@ export function findKey(snapshot: AccountSnapshot, ref: string): KmsKey | undefi
   return snapshot.kmsKeys.find((k) => k.arn === ref || k.keyId === ref || k.aliases.includes(ref) || k.aliases.some((al) => ref.endsWith(`:${al}`)));
 }
 
+/**
+ * Roles by ARN and by name, per roles list. A snapshot is immutable (fixes copy the list),
+ * so the index of a list never goes stale; it goes when the list does. A linear scan per
+ * step made `check --all-profiles` quadratic in the number of roles.
+ */
+const roleIndexes = new WeakMap<readonly Role[], Map<string, Role>>();
+
+function roleIndex(roles: readonly Role[]): Map<string, Role> {
+  let m = roleIndexes.get(roles);
+  if (m === undefined) {
+    m = new Map();
+    // By name first, then by ARN, so an ARN wins over a name that happens to equal it; the
+    // first role of a name or ARN wins, as Array.find did.
+    for (let i = roles.length - 1; i >= 0; i--) m.set((roles[i] as Role).name, roles[i] as Role);
+    for (let i = roles.length - 1; i >= 0; i--) m.set((roles[i] as Role).arn, roles[i] as Role);
+    roleIndexes.set(roles, m);
+  }
+  return m;
+}
+
 export function findRole(snapshot: AccountSnapshot, arnOrName: string): Role | undefined {
-  return snapshot.roles.find((r) => r.arn === arnOrName || r.name === arnOrName);
+  if (snapshot.roles.length < 16) return snapshot.roles.find((r) => r.arn === arnOrName || r.name === arnOrName);
+  return roleIndex(snapshot.roles).get(arnOrName);
 }
 
 /** The S3 gateway endpoint of the domain's VPC, if any. */
@@ -148,15 +169,17 @@ export function resolveSetup(snapshot: AccountSnapshot, sel: Selection): SetupRe
       studioRole ??= space.executionRole ?? domain.defaultSpaceExecutionRole ?? domain.defaultExecutionRole;
     }
   } else {
-    const profiles = snapshot.sagemaker.userProfiles.filter((p) => p.domainId === domain.id);
-    const profile = sel.userProfileName ? profiles.find((p) => p.name === sel.userProfileName) : profiles[0];
+    const all = snapshot.sagemaker.userProfiles;
+    // A named profile is found without copying the list (check --all-profiles asks once per profile).
+    const profiles = sel.userProfileName ? undefined : all.filter((p) => p.domainId === domain.id);
+    const profile = sel.userProfileName ? all.find((p) => p.domainId === domain.id && p.name === sel.userProfileName) : profiles?.[0];
     if (sel.userProfileName && !profile) return { ok: false, message: `user profile ${sel.userProfileName} is not in domain ${domain.id} of the snapshot` };
     if (profile) {
       userProfileName = profile.name;
       profileTags = { ...profile.tags };
       for (const sg of profile.securityGroupIds) securityGroups.add(sg);
       studioRole ??= profile.executionRole;
-      if (!sel.userProfileName && profiles.length > 1) notes.push(`several user profiles: checking ${profile.name}; choose one with --user-profile or use --all-profiles`);
+      if (profiles && profiles.length > 1) notes.push(`several user profiles: checking ${profile.name}; choose one with --user-profile or use --all-profiles`);
     }
     studioRole ??= domain.defaultExecutionRole;
   }

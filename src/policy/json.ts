@@ -10,6 +10,7 @@
  */
 import { parse as momoaParse } from '@humanwhocodes/momoa';
 import type { AnyNode as MomoaNode, ValueNode as MomoaValueNode } from '@humanwhocodes/momoa';
+import { parsePositioned } from './json-fast.js';
 
 /** A position in a source text. `line` and `column` are 1-based; 0 means "not from a file". */
 export interface SourcePosition {
@@ -185,6 +186,14 @@ function rawNumber(node: { loc: { start: { offset: number }; end: { offset: numb
  * every member in order.
  */
 export function parseJson(text: string): JsonParseResult {
+  // Valid JSON (the usual case) is read in one pass; anything else goes through momoa, which words the error.
+  const fast = parsePositioned(text);
+  if (fast) return { ok: true, root: fast.root, duplicates: fast.duplicates };
+  return parseJsonMomoa(text);
+}
+
+/** `parseJson` through momoa: the reference reading, and the one that reports errors. */
+export function parseJsonMomoa(text: string): JsonParseResult {
   const deep = findExcessiveNesting(text, MAX_JSON_DEPTH);
   if (deep) {
     return {

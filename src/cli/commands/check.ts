@@ -14,7 +14,7 @@ import type { Variant } from '../../notebook-jobs/flow.js';
 import type { Selection } from '../../notebook-jobs/setup.js';
 import { renderCheck } from '../../report/check/index.js';
 import type { CheckRenderOptions } from '../../report/check/index.js';
-import { renderDomain } from '../../report/check/profiles.js';
+import { domainChunks, renderDomain } from '../../report/check/profiles.js';
 import { applyGate, baselineKeys, readSuppressions } from '../../report/check/gate.js';
 import type { GateOptions, Suppression } from '../../report/check/gate.js';
 import type { ProfileCheck } from '../../report/check/profiles.js';
@@ -51,7 +51,13 @@ export interface CheckRun {
   readonly single: boolean;
 }
 
-export async function run(options: CheckOptions, ctx: RunContext): Promise<CheckRun> {
+interface Prepared {
+  readonly snapshot: AccountSnapshot;
+  readonly selection: Selection;
+  readonly one: (sel: Selection, label: string) => ProfileCheck;
+}
+
+async function prepare(options: CheckOptions, ctx: RunContext): Promise<Prepared> {
   let snapshot: AccountSnapshot;
   let base: Selection = {};
   let variant: Variant = options.variant ?? 'schedule';
@@ -80,6 +86,7 @@ export async function run(options: CheckOptions, ctx: RunContext): Promise<Check
     }).filter(([, v]) => v !== undefined),
   );
   const selection: Selection = { ...base, ...given };
+  // One evaluator for the whole run: each distinct policy document is compiled once.
   const evaluate = engineEvaluator();
   const flowOptions = options.createTimeResourceTags ? { createTimeResourceTags: options.createTimeResourceTags } : undefined;
   const one = (sel: Selection, label: string): ProfileCheck => {
@@ -92,23 +99,75 @@ export async function run(options: CheckOptions, ctx: RunContext): Promise<Check
       throw e;
     }
   };
+  return { snapshot, selection, one };
+}
+
+/** Every user profile and space of the selected domains, in order, as (selection, label). */
+function* everyProfile(snapshot: AccountSnapshot, selection: Selection): Generator<[Selection, string]> {
+  const domains = snapshot.sagemaker.domains.filter((d) => !selection.domainId || d.id === selection.domainId);
+  for (const d of domains) {
+    const common = { ...selection, domainId: d.id, userProfileName: undefined, spaceName: undefined };
+    for (const p of snapshot.sagemaker.userProfiles) if (p.domainId === d.id) yield [{ ...common, userProfileName: p.name }, `${d.id} user profile ${p.name}`];
+    for (const s of snapshot.sagemaker.spaces) if (s.domainId === d.id) yield [{ ...common, spaceName: s.name }, `${d.id} space ${s.name}`];
+  }
+}
+
+export async function run(options: CheckOptions, ctx: RunContext): Promise<CheckRun> {
+  const { snapshot, selection, one } = await prepare(options, ctx);
   if (!options.allProfiles) {
     const label = selection.spaceName ? `space ${selection.spaceName}` : `user profile ${selection.userProfileName ?? '(first)'}`;
     return { results: [one(selection, label)], single: true };
   }
-  const domains = snapshot.sagemaker.domains.filter((d) => !selection.domainId || d.id === selection.domainId);
   const results: ProfileCheck[] = [];
-  for (const d of domains) {
-    const common = { ...selection, domainId: d.id, userProfileName: undefined, spaceName: undefined };
-    for (const p of snapshot.sagemaker.userProfiles.filter((x) => x.domainId === d.id)) {
-      results.push(one({ ...common, userProfileName: p.name }, `${d.id} user profile ${p.name}`));
-    }
-    for (const s of snapshot.sagemaker.spaces.filter((x) => x.domainId === d.id)) {
-      results.push(one({ ...common, spaceName: s.name }, `${d.id} space ${s.name}`));
-    }
-  }
+  for (const [sel, label] of everyProfile(snapshot, selection)) results.push(one(sel, label));
   if (!results.length) throw new CliError('the snapshot has no user profile or space to check', EXIT.usage);
   return { results, single: false };
+}
+
+/**
+ * `--all-profiles`: each profile is checked, rendered (report/check/domain-render.ts) and
+ * written out before the next one is checked; the renderer keeps only counters, and the
+ * summary comes last. With ctx.writeStdout the report goes to standard output as it is
+ * produced; without it (tests) it is returned. Memory does not grow with the domain.
+ */
+async function streamAll(options: CheckOptions, ctx: RunContext, gate: GateOptions | undefined): Promise<CommandOutput> {
+  const { snapshot, selection, one } = await prepare(options, ctx);
+  const parts: string[] = [];
+  let last = '';
+  let profiles = 0;
+  let failing = 0;
+  const write = ctx.writeStdout;
+  const emit = async (chunk: string): Promise<void> => {
+    if (!chunk) return;
+    last = chunk[chunk.length - 1] as string;
+    if (write) await write(chunk);
+    else parts.push(chunk);
+  };
+  function* checked(): Generator<ProfileCheck> {
+    for (const [sel, label] of everyProfile(snapshot, selection)) {
+      const checkedProfile = one(sel, label);
+      const p = gate ? { ...checkedProfile, result: applyGate(checkedProfile.result, gate) } : checkedProfile;
+      profiles++;
+      if (!p.result.summary.ok) failing++;
+      yield p;
+    }
+  }
+  const chunks = domainChunks(checked(), options.format, renderOptions(options, ctx));
+  // The first chunk (the report's beginning) is held until a profile exists, so an empty
+  // domain is a usage error with nothing written.
+  const begin = chunks.next();
+  const rest: string[] = [];
+  let next = chunks.next();
+  if (!profiles) throw new CliError('the snapshot has no user profile or space to check', EXIT.usage);
+  if (!begin.done) rest.push(begin.value);
+  for (; !next.done; next = chunks.next()) {
+    rest.push(next.value);
+    await emit(rest.join(''));
+    rest.length = 0;
+  }
+  await emit(rest.join(''));
+  if (last !== '\n') await emit('\n');
+  return { stdout: parts.join(''), exitCode: failing === 0 ? EXIT.ok : EXIT.failed };
 }
 
 export function exitCodeOf(r: CheckRun): number {
@@ -169,6 +228,7 @@ export async function gateOptions(options: CheckOptions, ctx: RunContext, today 
 
 export async function execute(options: CheckOptions, ctx: RunContext): Promise<CommandOutput> {
   const gate = await gateOptions(options, ctx);
+  if (options.allProfiles) return streamAll(options, ctx, gate);
   const r = await run(options, ctx);
   const gated = gate ? { ...r, results: r.results.map((p) => ({ ...p, result: applyGate(p.result, gate) })) } : r;
   return present(gated, options, ctx);

@@ -1,0 +1,230 @@
+/**
+ * The fast way to read trusted-shape JSON: `JSON.parse`, then one linear scan of the text for
+ * what JSON.parse does not report (a duplicate key, which it silently resolves to the last
+ * value; nesting deeper than MAX_JSON_DEPTH). When either shows up, or the text does not
+ * parse, callers fall back to `parseJson` (momoa), which locates the problem by line and
+ * column: positions are computed only to report an error.
+ */
+import { childPath, MAX_JSON_DEPTH } from './json.js';
+import type { DuplicateKey, JsonMember, JsonNode, SourcePosition } from './json.js';
+
+export type FastParse = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
+
+/** One object being scanned: the keys seen so far (reused across objects of the same depth). */
+interface Frame {
+  object: boolean;
+  expectKey: boolean;
+  readonly keys: Set<string>;
+}
+
+/**
+ * True when some object of the (valid) JSON text has two members with the same key, or the
+ * nesting is deeper than `maxDepth`. Keys are compared after unescaping, as JSON.parse does.
+ */
+export function needsSlowPath(text: string, maxDepth = MAX_JSON_DEPTH): boolean {
+  const frames: Frame[] = [];
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // a string: find its end, skipping escapes
+      let j = i + 1;
+      let escaped = false;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 92) {
+          escaped = true;
+          j++;
+        } else if (d === 34) break;
+      }
+      const top = depth > 0 ? frames[depth - 1] : undefined;
+      if (top !== undefined && top.object && top.expectKey) {
+        const raw = text.slice(i + 1, j);
+        const key = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : raw;
+        if (top.keys.has(key)) return true;
+        top.keys.add(key);
+        top.expectKey = false;
+      }
+      i = j;
+    } else if (c === 123 || c === 91) {
+      depth++;
+      if (depth > maxDepth) return true;
+      const f = frames[depth - 1];
+      if (f === undefined) frames.push({ object: c === 123, expectKey: c === 123, keys: new Set() });
+      else {
+        f.object = c === 123;
+        f.expectKey = c === 123;
+        if (f.keys.size) f.keys.clear();
+      }
+    } else if (c === 125 || c === 93) depth--;
+    else if (c === 44) {
+      const top = frames[depth - 1];
+      if (top !== undefined && top.object) top.expectKey = true;
+    }
+  }
+  return false;
+}
+
+/** JSON.parse, when the text has no duplicate key and no excessive nesting; else `{ ok: false }` (use parseJson). */
+export function parseJsonFast(text: string): FastParse {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false };
+  }
+  return needsSlowPath(text) ? { ok: false } : { ok: true, value };
+}
+
+/**
+ * A positioned tree for valid JSON, built in one pass without a token list: what
+ * `parseJson` builds through momoa, several times faster. Returns undefined for anything it
+ * does not handle exactly as momoa does (a syntax error, nesting past MAX_JSON_DEPTH, a
+ * carriage return or a character outside the Basic Multilingual Plane, whose line and
+ * column momoa counts its own way): the caller then uses momoa, which also words the error.
+ */
+export function parsePositioned(text: string): { root: JsonNode; duplicates: DuplicateKey[] } | undefined {
+  const p = new PositionedParser(text);
+  try {
+    p.ws();
+    const root = p.value('$', 1);
+    p.ws();
+    if (p.i !== text.length) return undefined;
+    return { root, duplicates: p.duplicates };
+  } catch (e) {
+    if (e === BAIL) return undefined;
+    throw e;
+  }
+}
+
+const BAIL = Symbol('bail');
+
+class PositionedParser {
+  i = 0;
+  private line = 1;
+  private lineStart = 0;
+  readonly duplicates: DuplicateKey[] = [];
+
+  constructor(private readonly text: string) {}
+
+  private pos(): SourcePosition {
+    return { line: this.line, column: this.i - this.lineStart + 1, offset: this.i };
+  }
+
+  ws(): void {
+    const t = this.text;
+    for (;;) {
+      const c = t.charCodeAt(this.i);
+      if (c === 32 || c === 9) this.i++;
+      else if (c === 10) {
+        this.i++;
+        this.line++;
+        this.lineStart = this.i;
+      } else if (c === 13) throw BAIL;
+      else return;
+    }
+  }
+
+  private string(): string {
+    const t = this.text;
+    const start = this.i + 1;
+    let j = start;
+    let escaped = false;
+    for (;;) {
+      const c = t.charCodeAt(j);
+      if (c === 34) break;
+      if (c === 92) {
+        escaped = true;
+        j += 2;
+        continue;
+      }
+      // End of text, control characters (never valid in a string), surrogates: momoa decides.
+      if (Number.isNaN(c) || c < 32 || (c >= 0xd800 && c <= 0xdfff)) throw BAIL;
+      j++;
+    }
+    this.i = j + 1;
+    if (!escaped) return t.slice(start, j);
+    try {
+      return JSON.parse(t.slice(start - 1, j + 1)) as string;
+    } catch {
+      throw BAIL;
+    }
+  }
+
+  value(path: string, depth: number): JsonNode {
+    if (depth > MAX_JSON_DEPTH) throw BAIL;
+    const t = this.text;
+    const loc = this.pos();
+    const c = t.charCodeAt(this.i);
+    if (c === 123) {
+      this.i++;
+      const members: JsonMember[] = [];
+      let seen: Map<string, SourcePosition> | undefined;
+      this.ws();
+      if (t.charCodeAt(this.i) === 125) {
+        this.i++;
+        return { type: 'object', members, loc, path };
+      }
+      for (;;) {
+        this.ws();
+        if (t.charCodeAt(this.i) !== 34) throw BAIL;
+        const keyLoc = this.pos();
+        const key = this.string();
+        this.ws();
+        if (t.charCodeAt(this.i) !== 58) throw BAIL;
+        this.i++;
+        this.ws();
+        const memberPath = childPath(path, key);
+        seen ??= new Map();
+        const first = seen.get(key);
+        if (first) this.duplicates.push({ key, path: memberPath, loc: keyLoc, firstLoc: first });
+        else seen.set(key, keyLoc);
+        members.push({ key, keyLoc, value: this.value(memberPath, depth + 1) });
+        this.ws();
+        const d = t.charCodeAt(this.i++);
+        if (d === 44) continue;
+        if (d === 125) return { type: 'object', members, loc, path };
+        throw BAIL;
+      }
+    }
+    if (c === 91) {
+      this.i++;
+      const elements: JsonNode[] = [];
+      this.ws();
+      if (t.charCodeAt(this.i) === 93) {
+        this.i++;
+        return { type: 'array', elements, loc, path };
+      }
+      for (;;) {
+        this.ws();
+        elements.push(this.value(`${path}[${elements.length}]`, depth + 1));
+        this.ws();
+        const d = t.charCodeAt(this.i++);
+        if (d === 44) continue;
+        if (d === 93) return { type: 'array', elements, loc, path };
+        throw BAIL;
+      }
+    }
+    if (c === 34) return { type: 'string', value: this.string(), loc, path };
+    if (c === 116 && t.startsWith('true', this.i)) {
+      this.i += 4;
+      return { type: 'boolean', value: true, loc, path };
+    }
+    if (c === 102 && t.startsWith('false', this.i)) {
+      this.i += 5;
+      return { type: 'boolean', value: false, loc, path };
+    }
+    if (c === 110 && t.startsWith('null', this.i)) {
+      this.i += 4;
+      return { type: 'null', loc, path };
+    }
+    NUMBER.lastIndex = this.i;
+    const m = NUMBER.exec(t);
+    if (!m) throw BAIL;
+    this.i += m[0].length;
+    return { type: 'number', value: Number(m[0]), raw: m[0], loc, path };
+  }
+}
+
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
