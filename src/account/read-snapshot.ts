@@ -73,7 +73,7 @@ export function readSnapshotText(text: string, file: string): { snapshot?: Accou
   const fast = parseJsonFast(text);
   if (fast.ok) {
     const version = (fast.value as { snapshotVersion?: unknown } | null)?.snapshotVersion;
-    if ((typeof version !== 'number' || version === SNAPSHOT_VERSION) && getValidator()(fast.value)) return { snapshot: fast.value as AccountSnapshot, errors: [] };
+    if ((typeof version !== 'number' || version === SNAPSHOT_VERSION) && getValidator()(fast.value)) return { snapshot: withSnapshotDefaults(fast.value as AccountSnapshot), errors: [] };
   }
   return readSnapshotPositioned(text, file);
 }

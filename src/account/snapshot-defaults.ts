@@ -21,7 +21,10 @@ function fill(o: unknown, defaults: Readonly<Record<string, () => unknown>>): un
   return out;
 }
 
-const PRINCIPAL = { path: () => '/', inlinePolicies: () => [], attachedPolicies: () => [], tags: () => ({}) };
+// A role's tags are not defaulted: absent means "not read", and then aws:PrincipalTag/* is
+// unknown for its sessions (steps that depend on it are undecided, never decided as if the
+// role had no tags).
+const PRINCIPAL = { path: () => '/', inlinePolicies: () => [], attachedPolicies: () => [] };
 
 /** The snapshot (already valid against the schema) with every omitted default filled in. */
 export function withSnapshotDefaults(s: AccountSnapshot): AccountSnapshot {
@@ -30,7 +33,7 @@ export function withSnapshotDefaults(s: AccountSnapshot): AccountSnapshot {
   return {
     ...raw,
     roles: list(raw.roles, { ...PRINCIPAL, serviceLinked: () => false }),
-    ...(raw.users !== undefined ? { users: list(raw.users, { ...PRINCIPAL, groups: () => [] }) } : {}),
+    ...(raw.users !== undefined ? { users: list(raw.users, { ...PRINCIPAL, tags: () => ({}), groups: () => [] }) } : {}),
     ...(raw.groups !== undefined ? { groups: list(raw.groups, { inlinePolicies: () => [], attachedPolicies: () => [] }) } : {}),
     ...(isObj(raw.sagemaker)
       ? {

@@ -88,6 +88,13 @@ describe('users and groups without their optional lists', () => {
     expect(r.errors).toEqual([]);
     expect(r.snapshot?.users?.[0]).toEqual({ arn: 'arn:aws:iam::111122223333:user/u', name: 'u', path: '/', inlinePolicies: [], attachedPolicies: [], tags: {}, groups: [] });
     expect(r.snapshot?.groups?.[0]).toEqual({ arn: 'arn:aws:iam::111122223333:group/g', name: 'g', inlinePolicies: [], attachedPolicies: [] });
-    expect(r.snapshot?.roles[0]).toMatchObject({ path: '/', inlinePolicies: [], attachedPolicies: [], tags: {}, serviceLinked: false });
+    expect(r.snapshot?.roles[0]).toMatchObject({ path: '/', inlinePolicies: [], attachedPolicies: [], serviceLinked: false });
+  });
+
+  it("leave a role's tags absent: not read is not \"no tags\" (aws:PrincipalTag/* stays unknown)", () => {
+    const s = { ...example, roles: [{ arn: 'arn:aws:iam::111122223333:role/r', name: 'r', trustPolicy: { Version: '2012-10-17', Statement: [] } }] };
+    const r = readSnapshotText(JSON.stringify(s), 's.json');
+    expect(r.errors).toEqual([]);
+    expect(r.snapshot?.roles[0] && 'tags' in r.snapshot.roles[0]).toBe(false);
   });
 });
