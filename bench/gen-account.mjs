@@ -91,7 +91,7 @@ function scp(i, size, rand) {
   else if (kind === 2) statements.push({ Sid: `DenyUntaggedEndpoints${i}`, Effect: 'Deny', Action: ['sagemaker:CreateEndpoint', 'sagemaker:CreateEndpointConfig', 'sagemaker:CreateModel'], Resource: '*', Condition: { Null: { 'aws:RequestTag/cost-center': 'true' } } });
   else statements.push({ Sid: `AllowAll${i}`, Effect: 'Allow', Action: '*', Resource: '*' });
   // Pad with deny statements on services notebook jobs never call, up to the size wanted.
-  const services = ['gamelift', 'robomaker', 'braket', 'groundstation', 'iotfleetwise', 'deepracer', 'sumerian', 'honeycode', 'nimble', 'worklink'];
+  const services = ['gamelift', 'robomaker', 'braket', 'groundstation', 'iotfleetwise', 'lightsail', 'appstream', 'honeycode', 'nimble', 'worklink'];
   let n = 0;
   for (;;) {
     const svc = services[Math.floor(rand() * services.length)];

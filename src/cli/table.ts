@@ -406,8 +406,9 @@ const snapshot: CommandSpec<'snapshot'> = {
   argument: '',
   argumentHelp: '',
   usage:
-    '--out FILE [--profile P] [--org-profile P] [--merge-org PATH]\n' +
-    '         [--region R] [--domain ID]... [--kms-key ARN]... [--bucket NAME]...\n' +
+    '--out FILE [--profile P] [--org-profile P]\n' +
+    '         [--merge-org PATH] [--region R] [--domain ID]...\n' +
+    '         [--kms-key ARN]... [--bucket NAME]...\n' +
     '       nbjob-iam snapshot --from-cli DIR --out FILE [--merge-org PATH]\n' +
     '         [--region R]\n' +
     '       nbjob-iam snapshot --cli-script [--region R] [--domain ID]...\n' +

@@ -40,12 +40,12 @@ const RUNS: readonly Row[] = [
   [
     'snapshot live, the organization with a second profile',
     ['snapshot', '--profile', 'member', '--org-profile', 'org-admin', '--out', 'a.json'],
-    { command: 'snapshot', options: { out: 'a.json', profile: 'member', orgProfile: 'org-admin', domains: [], kmsKeys: [], buckets: [] } },
+    { command: 'snapshot', options: { out: 'a.json', cliScript: false, profile: 'member', orgProfile: 'org-admin', domains: [], kmsKeys: [], buckets: [] } },
   ],
   [
     'snapshot --from-cli with an organization merged from another folder',
     ['snapshot', '--from-cli', 'dir', '--merge-org', 'org', '--out', 'a.json'],
-    { command: 'snapshot', options: { out: 'a.json', fromCli: 'dir', mergeOrg: 'org', domains: [], kmsKeys: [], buckets: [] } },
+    { command: 'snapshot', options: { out: 'a.json', cliScript: false, fromCli: 'dir', mergeOrg: 'org', domains: [], kmsKeys: [], buckets: [] } },
   ],
   [
     'snapshot --from-cli',
