@@ -56,7 +56,7 @@ describe('the form (#2, #3, #6)', () => {
   const flow = buildFlow(SETUP, 'run-now');
 
   it('ec2:DescribeSecurityGroups when no security group is configured: required in a VpcOnly domain, as the subnets', () => {
-    expect(step(flow, 'form.describe-security-groups')).toMatchObject({ phase: 'form', caller: 'studio', action: 'ec2:DescribeSecurityGroups', resource: '*', number: '#3', evidence: 'code', required: true, coveredBy: ['P7'] });
+    expect(step(flow, 'form.describe-security-groups')).toMatchObject({ phase: 'form', caller: 'studio', action: 'ec2:DescribeSecurityGroups', resource: '*', number: '#3c', evidence: 'code', required: true, coveredBy: ['P7'] });
     expect(step(buildFlow({ ...SETUP, vpcOnly: false }, 'run-now'), 'form.describe-security-groups').required).toBe(false);
     // Configured on the domain or profile: the form does not list the VPC's groups.
     expect(ids(buildFlow({ ...SETUP, configuredSecurityGroupIds: ['sg-0a1b2c3d4e5f60003'] }, 'run-now'))).not.toContain('form.describe-security-groups');
