@@ -6,7 +6,7 @@
  * 0 while printing "Expected: ExplicitDeny (NOT met)". Sources: "IAM JSON policy elements:
  * Condition operators" (Null takes true or false), "IAM JSON policy elements: Action".
  */
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -78,5 +78,33 @@ describe('explain: the same scenario files exit 2 and name the policy; never a d
     expect(r.stdout).toMatch(/^Decision: Allow$/m);
     expect(r.stdout).toContain('Expected: ExplicitDeny (NOT met)');
     expect(r.status).toBe(1);
+  });
+});
+
+describe('check: an invalid policy in the snapshot is bad input (exit 2), not failing steps (exit 1)', () => {
+  function snapshotWithInvalidScp(): string {
+    const snap = JSON.parse(readFileSync('examples/account.json', 'utf8')) as { organization: { path: { scps: unknown[] }[] } };
+    // "Null" takes true or false ("IAM JSON policy elements: Condition operators"): "tru" is an error.
+    snap.organization.path[0]?.scps.push({
+      name: 'DenyUntaggedTraining',
+      document: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'sagemaker:CreateTrainingJob', Resource: '*', Condition: { Null: { 'aws:RequestTag/project': 'tru' } } }] },
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), 'nbjob-check-invalid-'));
+    const file = path.join(dir, 'account.json');
+    writeFileSync(file, JSON.stringify(snap, null, 2));
+    return file;
+  }
+
+  it('one profile and --all-profiles both exit 2 and name the policy', () => {
+    const file = snapshotWithInvalidScp();
+    for (const argv of [['check', '--snapshot', file], ['check', '--snapshot', file, '--all-profiles', '--format', 'json']]) {
+      const r = runCli(argv);
+      expect(r.status, argv.join(' ')).toBe(2);
+      expect(r.stdout).toContain('DenyUntaggedTraining');
+    }
+  });
+
+  it('the example without it still exits 1 (its steps fail)', () => {
+    expect(runCli(['check', '--example']).status).toBe(1);
   });
 });

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { readSnapshotText, formatFileError } from '../../account/read-snapshot.js';
 import type { AccountSnapshot } from '../../account/snapshot.js';
 import { check } from '../../notebook-jobs/check.js';
+import type { CheckResult } from '../../notebook-jobs/check.js';
 import { CheckEngineError, engineEvaluator } from '../../notebook-jobs/evaluate.js';
 import type { Variant } from '../../notebook-jobs/flow.js';
 import type { Selection } from '../../notebook-jobs/setup.js';
@@ -136,6 +137,7 @@ async function streamAll(options: CheckOptions, ctx: RunContext, gate: GateOptio
   let last = '';
   let profiles = 0;
   let failing = 0;
+  let invalid = 0;
   const write = ctx.writeStdout;
   const emit = async (chunk: string): Promise<void> => {
     if (!chunk) return;
@@ -149,6 +151,7 @@ async function streamAll(options: CheckOptions, ctx: RunContext, gate: GateOptio
       const p = gate ? { ...checkedProfile, result: applyGate(checkedProfile.result, gate) } : checkedProfile;
       profiles++;
       if (!p.result.summary.ok) failing++;
+      if (hasInvalidPolicy(p.result)) invalid++;
       yield p;
     }
   }
@@ -167,10 +170,16 @@ async function streamAll(options: CheckOptions, ctx: RunContext, gate: GateOptio
   }
   await emit(rest.join(''));
   if (last !== '\n') await emit('\n');
-  return { stdout: parts.join(''), exitCode: failing === 0 ? EXIT.ok : EXIT.failed };
+  return { stdout: parts.join(''), exitCode: invalid > 0 ? EXIT.usage : failing === 0 ? EXIT.ok : EXIT.failed };
+}
+
+/** A step undecided because a policy of the snapshot is invalid: the input is bad (2), not the account's steps (1). */
+function hasInvalidPolicy(result: CheckResult): boolean {
+  return result.steps.some((s) => s.invalidPolicy !== undefined);
 }
 
 export function exitCodeOf(r: CheckRun): number {
+  if (r.results.some((x) => hasInvalidPolicy(x.result))) return EXIT.usage;
   return r.results.every((x) => x.result.summary.ok) ? EXIT.ok : EXIT.failed;
 }
 
