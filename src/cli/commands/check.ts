@@ -20,6 +20,7 @@ import { applyGate, baselineKeys, readSuppressions } from '../../report/check/ga
 import type { GateOptions, Suppression } from '../../report/check/gate.js';
 import type { ProfileCheck } from '../../report/check/profiles.js';
 import type { CommandOutput, RunContext } from '../context.js';
+import { givenSelection } from '../selection.js';
 import { maxBytesFor, readTextFile } from '../../input/index.js';
 import { CliError, EXIT } from '../errors.js';
 import { cliErrorFromInput } from '../files.js';
@@ -72,20 +73,7 @@ async function prepare(options: CheckOptions, ctx: RunContext): Promise<Prepared
     const file = path.resolve(ctx.cwd, options.source.file);
     snapshot = await loadSnapshot(file, options.source.file, options.maxInputBytes);
   }
-  const given: Selection = Object.fromEntries(
-    Object.entries({
-      domainId: options.domainId,
-      userProfileName: options.userProfileName,
-      spaceName: options.spaceName,
-      studioRoleArn: options.studioRoleArn,
-      jobRoleArn: options.jobRoleArn,
-      outputKmsKeyArn: options.outputKmsKeyArn,
-      volumeKmsKeyArn: options.volumeKmsKeyArn,
-      inputBucket: options.inputBucket,
-      outputBucket: options.outputBucket,
-      jobSubnetIds: options.jobSubnetIds,
-    }).filter(([, v]) => v !== undefined),
-  );
+  const given = givenSelection(options);
   const selection: Selection = { ...base, ...given };
   // One evaluator for the whole run: each distinct policy document is compiled once.
   const evaluate = engineEvaluator();

@@ -17,6 +17,7 @@ import type { Variant } from '../../notebook-jobs/flow.js';
 import type { Selection } from '../../notebook-jobs/setup.js';
 import { nodeAtPointer, parseJson } from '../../policy/json.js';
 import type { CommandOutput, RunContext } from '../context.js';
+import { givenSelection } from '../selection.js';
 import { CliError, EXIT } from '../errors.js';
 import { readInput } from '../files.js';
 import type { InputFile } from '../files.js';
@@ -71,19 +72,7 @@ export async function run(options: DiagnoseCommandOptions, ctx: RunContext): Pro
   } else {
     loaded = await loadSnapshot(options.source.file, ctx);
   }
-  const given: Selection = Object.fromEntries(
-    Object.entries({
-      domainId: options.domainId,
-      userProfileName: options.userProfileName,
-      spaceName: options.spaceName,
-      studioRoleArn: options.studioRoleArn,
-      jobRoleArn: options.jobRoleArn,
-      outputKmsKeyArn: options.outputKmsKeyArn,
-      volumeKmsKeyArn: options.volumeKmsKeyArn,
-      inputBucket: options.inputBucket,
-      outputBucket: options.outputBucket,
-    }).filter(([, v]) => v !== undefined),
-  );
+  const given = givenSelection(options);
   // A profile given on the command line replaces the example's space, and the other way round.
   const selection: Selection = { ...base, ...(given.userProfileName ? { spaceName: undefined } : {}), ...(given.spaceName ? { userProfileName: undefined } : {}), ...given };
 
