@@ -5,7 +5,7 @@
  */
 import type { Fix } from '../notebook-jobs/fixes.js';
 import { describeTarget } from '../notebook-jobs/fixes.js';
-import { decidedByText, OWNER_LABEL } from '../report/check/model.js';
+import { callerLabel, decidedByText, OWNER_LABEL } from '../report/check/model.js';
 import { mdCode, mdFence, mdText } from '../report/check/markdown.js';
 import { terminalSafe } from '../report/check/text.js';
 import { painter, plural, wrap } from '../report/text-util.js';
@@ -151,19 +151,9 @@ function requestResource(m: Match): string {
   return r?.startsWith('arn:') ? r : m.outcome.step.resource;
 }
 
-/** Who calls, as people name it. */
+/** Who calls, as people name it (as check's reports name it). */
 export function callerText(m: Match): string {
-  const c = m.outcome.step.caller;
-  const last = (arn: string): string => arn.split('/').pop() ?? arn;
-  if (c === 'studio') return `Studio role ${last(m.setup.studioRoleArn)}`;
-  if (c.startsWith('service:')) return `service ${c.slice('service:'.length)}`;
-  const via: Record<string, string> = {
-    'job-events': 'as EventBridge runs it',
-    'job-pipeline': 'as the pipeline runs it',
-    'job-training': 'as the training job runs it',
-    'job-container': 'inside the job container',
-  };
-  return `job role ${last(m.setup.jobRoleArn)} (${via[c] ?? c})`;
+  return callerLabel(m.outcome, m);
 }
 
 function verdictLabel(m: Match): string {

@@ -124,7 +124,7 @@ export function lastSegment(arn: string): string {
 }
 
 /** Who calls, as people name it. */
-export function callerLabel(o: StepOutcome, result: CheckResult): string {
+export function callerLabel(o: StepOutcome, result: Pick<CheckResult, 'setup'>): string {
   const c = o.step.caller;
   if (c === 'studio') return `Studio role ${lastSegment(result.setup.studioRoleArn)}`;
   if (c.startsWith('service:')) return `service ${c.slice('service:'.length)}`;
