@@ -49,12 +49,12 @@ export const COMMAND_EXITS: Readonly<Record<CommandName, CommandExits>> = {
   validate: {
     0: 'no error-level finding',
     1: 'an error-level finding (invalid JSON included)',
-    2: 'a usage error, or a named file that cannot be read (not a regular file, too large, not UTF-8/UTF-16)',
+    2: 'a usage error, a named file that cannot be read (not a regular file, too large, not UTF-8/UTF-16), or an entry of a folder that was skipped (named on stderr)',
   },
   simulate: {
     0: 'every expectation met',
     1: 'an expectation not met',
-    2: 'a usage error, or a scenario that cannot be read or is malformed (its entry says why; the others are still decided)',
+    2: 'a usage error, a scenario that cannot be read or is malformed (its entry says why; the others are still decided), or an entry of a folder that was skipped (named on stderr)',
   },
   diagnose: {
     0: 'no access error in the input',

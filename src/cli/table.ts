@@ -102,6 +102,12 @@ function jobSubnets(values: readonly string[]): { jobSubnetIds?: readonly string
   return { jobSubnetIds: values };
 }
 
+/** What a folder argument means, for the help of validate and simulate (docs/input.md "Folders"). */
+const FOLDER_HELP =
+  'A folder means every *.json below it (hidden folders and node_modules not walked); a symbolic link to a regular file is read. ' +
+  'An entry that cannot be read (a FIFO, socket or device, a dangling or looping link, a link to a folder) is named on stderr ' +
+  'and the exit status is 2: the input was incomplete.';
+
 const FINDINGS_FORMATS: readonly FindingsFormat[] = ['text', 'json', 'sarif'];
 const DECISION_FORMATS: readonly DecisionFormat[] = ['text', 'json'];
 
@@ -115,7 +121,8 @@ const validate: CommandSpec<'validate'> = {
     'Reads each policy with positions, reports grammar errors and rule findings with file, line and column. ' +
     'With --kind auto the kind comes from the file name (*trust*, *scp*, *rcp*, *endpoint*/*vpce*, ' +
     '*key-policy*, *bucket-policy*, *boundary*) or else the content (a Principal with sts:AssumeRole* is a ' +
-    'trust policy, another Principal a resource policy, none an identity policy).',
+    'trust policy, another Principal a resource policy, none an identity policy). ' +
+    FOLDER_HELP,
   examples: [
     { command: 'nbjob-iam validate reference/', what: 'every *.json below reference/' },
     { command: 'nbjob-iam validate --kind trust role-trust.json', what: 'one trust policy' },
@@ -156,7 +163,8 @@ const simulate: CommandSpec<'simulate'> = {
   usage: 'SCENARIO.json|DIR... [--format text|json]',
   description:
     'Evaluates each scenario (shared format, see docs) and compares the decision with its "expect". ' +
-    'A file that is not valid JSON or not a valid scenario gives an entry with "error" and never stops the others.',
+    'A file that is not valid JSON or not a valid scenario gives an entry with "error" and never stops the others. ' +
+    FOLDER_HELP,
   examples: [
     { command: 'nbjob-iam simulate scenario.json', what: 'one scenario, explained' },
     { command: 'nbjob-iam simulate --format json scenarios/', what: 'every scenario below a folder, as JSON' },

@@ -3,8 +3,6 @@
  * their expectations. A file that cannot be read as a scenario becomes an entry with
  * `error` and never stops the others.
  */
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { simulateScenarioText } from '../../engine/simulate.js';
 import type { SimulationResult } from '../../engine/simulate.js';
 import { painter, plural, wrap } from '../../report/text-util.js';
@@ -12,7 +10,8 @@ import { cutLongWords, escapeControlChars, pushAll } from '../../text/sanitize.j
 import type { CommandOutput, RunContext } from '../context.js';
 import { InputError, maxBytesFor, readTextFile } from '../../input/index.js';
 import { EXIT } from '../errors.js';
-import { displayPath, expandInputs } from '../files.js';
+import { displayPath, expandInputs, skippedText } from '../files.js';
+import type { SkippedInput } from '../files.js';
 import type { SimulateOptions } from '../options.js';
 
 /** One entry of the output: the engine's result, or an error naming the file. */
@@ -22,6 +21,8 @@ export interface SimulateResult {
   readonly entries: readonly SimulateEntry[];
   /** One scenario file named on its own: JSON output is an object, not an array. */
   readonly single: boolean;
+  /** Entries of a named folder that were not read, with why (exit status 2). */
+  readonly skipped?: readonly SkippedInput[];
 }
 
 /** An entry for a file the engine never saw, or on which it failed. */
@@ -30,7 +31,7 @@ function errorEntry(file: string, error: string): SimulateEntry {
 }
 
 export async function run(options: SimulateOptions, ctx: RunContext): Promise<SimulateResult> {
-  const files = await expandInputs(options.paths, ctx);
+  const { files, skipped, hadDirectory } = await expandInputs(options.paths, ctx);
   const entries: SimulateEntry[] = [];
   for (const absolutePath of files) {
     const file = displayPath(ctx.cwd, absolutePath);
@@ -52,9 +53,8 @@ export async function run(options: SimulateOptions, ctx: RunContext): Promise<Si
     }
   }
   // "simulate SCENARIO.json" is one scenario (an object); a directory or several names are many (an array).
-  const [only] = options.paths;
-  const single = options.paths.length === 1 && only !== undefined && (await stat(path.resolve(ctx.cwd, only))).isFile();
-  return { entries, single };
+  const single = options.paths.length === 1 && !hadDirectory;
+  return { entries, single, skipped };
 }
 
 function hasError(e: SimulateEntry): boolean {
@@ -72,7 +72,7 @@ export function entryFailed(e: SimulateEntry): boolean {
  * "failed"), else 1 when an expectation was not met, else 0 (docs/exit-codes.md).
  */
 export function exitCodeOf(result: SimulateResult): number {
-  if (result.entries.some(hasError)) return EXIT.usage;
+  if (result.entries.some(hasError) || result.skipped?.length) return EXIT.usage;
   return result.entries.some(entryFailed) ? EXIT.failed : EXIT.ok;
 }
 
@@ -137,11 +137,13 @@ export function renderText(result: SimulateResult, ctx: Pick<RunContext, 'color'
 
 export function present(result: SimulateResult, options: SimulateOptions, ctx: RunContext): CommandOutput {
   const exitCode = exitCodeOf(result);
+  const stderr = skippedText(result.skipped ?? []);
+  const extra = stderr ? { stderr } : {};
   if (options.format === 'json') {
     const json = result.single && result.entries[0] ? entryToJson(result.entries[0]) : result.entries.map(entryToJson);
-    return { stdout: JSON.stringify(json, null, 2) + '\n', exitCode };
+    return { stdout: JSON.stringify(json, null, 2) + '\n', exitCode, ...extra };
   }
-  return { stdout: renderText(result, ctx), exitCode };
+  return { stdout: renderText(result, ctx), exitCode, ...extra };
 }
 
 export async function execute(options: SimulateOptions, ctx: RunContext): Promise<CommandOutput> {

@@ -7,7 +7,8 @@ import type { FileReport } from '../../report/index.js';
 import type { CommandOutput, RunContext } from '../context.js';
 import { findingCodes } from '../codes.js';
 import { EXIT } from '../errors.js';
-import { displayPath, expandInputs, readInput } from '../files.js';
+import { displayPath, expandInputs, readInput, skippedText } from '../files.js';
+import type { SkippedInput } from '../files.js';
 import { inferKind } from '../kind.js';
 import type { ValidateOptions } from '../options.js';
 import { loadReferenceManifest } from '../reference.js';
@@ -16,6 +17,8 @@ export const INFORMATION_URI = 'https://www.npmjs.com/package/nbjob-iam';
 
 export interface ValidateResult {
   readonly files: readonly FileReport[];
+  /** Entries of a named folder that were not read, with why (exit status 2). */
+  readonly skipped?: readonly SkippedInput[];
 }
 
 function validateOne(name: string, text: string, kind: PolicyKind, kindReason: string): FileReport {
@@ -33,7 +36,7 @@ export async function run(options: ValidateOptions, ctx: RunContext): Promise<Va
     }
   }
   // Every name is checked before any file is judged, so a typo fails fast.
-  const inputs = await expandInputs(options.files, ctx);
+  const { files: inputs, skipped } = await expandInputs(options.files, ctx);
   for (const arg of inputs) {
     const input = await readInput(arg, ctx, { kind: 'policy', maxInputBytes: options.maxInputBytes });
     if (options.kind === 'auto') {
@@ -43,15 +46,22 @@ export async function run(options: ValidateOptions, ctx: RunContext): Promise<Va
       files.push(validateOne(input.name, input.text, options.kind, '--kind'));
     }
   }
-  return { files };
+  return { files, skipped };
 }
 
+/** 2 when an entry of a folder was not read (the answer is about incomplete input), else 1 for an error finding. */
 export function exitCodeOf(result: ValidateResult): number {
+  if (result.skipped?.length) return EXIT.usage;
   return result.files.some((f) => f.findings.some((x) => x.severity === 'error')) ? EXIT.failed : EXIT.ok;
 }
 
 export function present(result: ValidateResult, options: ValidateOptions, ctx: RunContext): CommandOutput {
   const exitCode = exitCodeOf(result);
+  const stderr = skippedText(result.skipped ?? []);
+  return { ...render(result, options, ctx, exitCode), ...(stderr ? { stderr } : {}) };
+}
+
+function render(result: ValidateResult, options: ValidateOptions, ctx: RunContext, exitCode: number): CommandOutput {
   switch (options.format) {
     case 'json':
       return { stdout: renderFindingsJson(result.files), exitCode };
