@@ -116,6 +116,8 @@ export interface DiagnoseCommandOptions {
   readonly outputBucket?: string;
   readonly createTimeResourceTags?: 'absent' | 'fromRequestTags';
   readonly format: DiagnoseFormatName;
+  /** --max-input-size: the cap, in bytes, for every file this command reads (default per kind, docs/input.md). */
+  readonly maxInputBytes?: number;
 }
 
 export interface SnapshotCommandOptions {

@@ -670,6 +670,7 @@ const diagnose: CommandSpec<'diagnose'> = {
       choices: ['absent', 'fromRequestTags'],
     },
     { flags: '--format <format>', help: 'output format', choices: DIAGNOSE_FORMATS, defaultValue: 'text' },
+    MAX_INPUT_FLAG,
   ],
   toOptions({ args, flags }): DiagnoseCommandOptions {
     const snapshotFile = str(flags, 'snapshot');
@@ -696,6 +697,7 @@ const diagnose: CommandSpec<'diagnose'> = {
       outputBucket: str(flags, 'outputBucket'),
       createTimeResourceTags: str(flags, 'createTimeResourceTags') as DiagnoseCommandOptions['createTimeResourceTags'],
       format: (str(flags, 'format') ?? 'text') as DiagnoseFormatName,
+      ...maxInput(flags, 'diagnose'),
     };
   },
   load: () => import('./commands/diagnose.js'),

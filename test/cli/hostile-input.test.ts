@@ -106,6 +106,30 @@ describe('the size cap, before reading', () => {
       expect([0, 1]).toContain(raised.status);
     });
   }
+  it('diagnose: the snapshot and each error file are capped before reading; --max-input-size raises both', () => {
+    const errorText = readFileSync(path.join(ROOT, 'examples', 'errors', 'studio-schedule.txt'), 'utf8');
+    const snap = writeVariant('diag-snapshot', Buffer.from(accountText));
+    const snapBytes = Buffer.byteLength(accountText);
+    // The error file is larger than the snapshot by a random margin; the cap falls in between.
+    const margin = 1000 + Math.floor(Math.random() * 5000);
+    const err = writeVariant('diag-error', Buffer.from(`${' '.repeat(snapBytes + margin)}\n${errorText}`));
+    // The error file over the cap (the snapshot under it): refused, naming it and the flag.
+    const capped = run(['diagnose', '--snapshot', snap, err, '--max-input-size', String(snapBytes + Math.floor(margin / 2))], dir);
+    expect(capped.status, capped.stderr).toBe(2);
+    expect(flat(capped)).toContain(path.basename(err));
+    expect(flat(capped)).toMatch(/more than the limit of .*--max-input-size/);
+    // The snapshot over the cap: refused before it is read.
+    const small = run(['diagnose', '--snapshot', snap, err, '--max-input-size', String(snapBytes - 1)], dir);
+    expect(small.status).toBe(2);
+    expect(flat(small)).toContain(path.basename(snap));
+    expect(flat(small)).toMatch(/more than the limit of .*--max-input-size/);
+    // Raised: read and diagnosed (the example error is a denial: exit 1).
+    const raised = run(['diagnose', '--snapshot', snap, err, '--max-input-size', '80MiB'], dir);
+    expect(raised.status, raised.stderr).toBe(1);
+    const bad = run(['diagnose', '--example', '--max-input-size', 'huge'], dir);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--max-input-size: "huge" is not a size/);
+  });
   it('refuses a size that is not one', () => {
     const out = run(['validate', '--max-input-size', pick(['lots', '-5', '0', '3 parsecs']), 'x.json'], dir);
     expect(out.status).toBe(2);

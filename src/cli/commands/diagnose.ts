@@ -38,8 +38,8 @@ export interface DiagnoseRun {
   readonly accountId: string;
 }
 
-async function loadSnapshot(file: string, ctx: RunContext): Promise<{ snapshot: AccountSnapshot; text: string; name: string }> {
-  const input = await readInput(file, ctx, { kind: 'snapshot' });
+async function loadSnapshot(file: string, ctx: RunContext, maxInputBytes?: number): Promise<{ snapshot: AccountSnapshot; text: string; name: string }> {
+  const input = await readInput(file, ctx, { kind: 'snapshot', maxInputBytes });
   const { snapshot, errors } = readSnapshotText(input.text, input.name);
   if (!snapshot) {
     const shown = errors.slice(0, 20).map(formatFileError).join('\n');
@@ -70,14 +70,14 @@ export async function run(options: DiagnoseCommandOptions, ctx: RunContext): Pro
     base = manifest.selection;
     variant = options.variant ?? manifest.variant;
   } else {
-    loaded = await loadSnapshot(options.source.file, ctx);
+    loaded = await loadSnapshot(options.source.file, ctx, options.maxInputBytes);
   }
   const given = givenSelection(options);
   // A profile given on the command line replaces the example's space, and the other way round.
   const selection: Selection = { ...base, ...(given.userProfileName ? { spaceName: undefined } : {}), ...(given.spaceName ? { userProfileName: undefined } : {}), ...given };
 
   const inputs: InputFile[] = options.inputs.length ? [] : await exampleInputs(ctx);
-  for (const arg of options.inputs) inputs.push(await readInput(arg, ctx, { kind: 'aws-cli' }));
+  for (const arg of options.inputs) inputs.push(await readInput(arg, ctx, { kind: 'aws-cli', maxInputBytes: options.maxInputBytes }));
   const denials: Denial[] = [];
   const unreadable: Unreadable[] = [];
   let skipped = 0;
