@@ -85,6 +85,14 @@ export interface InvalidPolicyRef {
   /** Line and column in the policy document printed as JSON with two-space indentation (0: unknown). */
   readonly line: number;
   readonly column: number;
+  /** Where the policy sits in the step's scenario (`policies.scp[0][1]`), and the kind it was read as. */
+  readonly slot?: string;
+  readonly kind?: PolicyKind;
+  /**
+   * Where the error is in the file the user has (the snapshot), when the caller located it
+   * (locateInvalidPolicies): the file, the JSON path of the element and its line and column.
+   */
+  readonly inFile?: { readonly file: string; readonly path: string; readonly line: number; readonly column: number };
 }
 
 export interface StepOutcome {
@@ -250,7 +258,7 @@ function stepAfterFixes(setup: FlowSetup, step: FlowStep, fixes: readonly Fix[],
 }
 
 /** The policy document in a scenario slot such as `policies.scp[0][1]`. */
-function documentAt(scenario: Scenario, slot: string): unknown {
+export function documentAt(scenario: Scenario, slot: string): unknown {
   let v: unknown = scenario;
   for (const part of slot.match(/[A-Za-z]+|\d+/g) ?? []) {
     if (v === null || typeof v !== 'object') return undefined;
@@ -278,7 +286,7 @@ function invalidPolicyRef(scenario: Scenario, sources: PolicySources, inv: Inval
       column = f.column;
     }
   }
-  return { layer, policy, ...(inv.code !== undefined ? { code: inv.code } : {}), message: inv.message, line, column };
+  return { layer, policy, ...(inv.code !== undefined ? { code: inv.code } : {}), message: inv.message, line, column, slot: inv.slot, kind: inv.kind as PolicyKind };
 }
 
 /** The line and column of a statement in the document printed as two-space JSON (0, 0 when unknown). */
@@ -318,7 +326,8 @@ function decidedByOf(scenario: Scenario, sources: PolicySources, by: EngineDecid
 
 /** One sentence for the report: which policy, where, what is wrong, and that it was not evaluated. */
 export function invalidPolicyText(r: InvalidPolicyRef): string {
-  const at = r.line > 0 ? `line ${r.line}, column ${r.column}: ` : '';
+  const f = r.inFile;
+  const at = f ? `${f.file}:${f.line}:${f.column} at ${f.path}: ` : r.line > 0 ? `line ${r.line}, column ${r.column} of the policy printed as JSON: ` : '';
   return `${r.policy} is invalid (${at}${r.message}${r.code ? ` [${r.code}]` : ''}); a policy that validate calls an error is not evaluated: fix it, then check again`;
 }
 

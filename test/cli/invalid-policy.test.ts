@@ -104,6 +104,45 @@ describe('check: an invalid policy in the snapshot is bad input (exit 2), not fa
     }
   });
 
+  /**
+   * The error points into the snapshot file itself: the file, the line and column of the bad
+   * value there, and its JSON path in the snapshot; not a position in the policy printed as
+   * two-space JSON (a text the user does not have). Checked on a pretty-printed snapshot and
+   * on the same snapshot on one line, where only the column moves.
+   */
+  it('names the file, line and column of the bad value in the snapshot, with its JSON path', () => {
+    const pretty = readFileSync(snapshotWithInvalidScp(), 'utf8');
+    const minified = JSON.stringify(JSON.parse(pretty));
+    const dir = mkdtempSync(path.join(tmpdir(), 'nbjob-check-pos-'));
+    const needle = '"aws:RequestTag/project": "tru"';
+    for (const [name, text, valueAt] of [
+      ['pretty.json', pretty, needle.length - '"tru"'.length],
+      ['minified.json', minified, '"aws:RequestTag/project":"tru"'.length - '"tru"'.length],
+    ] as const) {
+      const file = path.join(dir, name);
+      writeFileSync(file, text);
+      // The known place of "tru" in the file, found in the text itself.
+      const found = name === 'pretty.json' ? text.indexOf(needle) : text.indexOf('"aws:RequestTag/project":"tru"');
+      const before = text.slice(0, found);
+      const line = before.split('\n').length;
+      const column = found - (before.lastIndexOf('\n') + 1) + valueAt + 1;
+      expect(text.slice(found + valueAt, found + valueAt + 5)).toBe('"tru"');
+      const expected = `${file}:${line}:${column} at $.organization.path[0].scps[1].document.Statement[0].Condition.Null["aws:RequestTag/project"]`;
+      const j = runCli(['check', '--snapshot', file, '--format', 'json']);
+      expect(j.status).toBe(2);
+      const missing = (JSON.parse(j.stdout) as { steps: { missing: string[] | null }[] }).steps.flatMap((s) => s.missing ?? []).filter((m) => m.includes('DenyUntaggedTraining'));
+      expect(missing.length).toBeGreaterThan(0);
+      for (const m of missing) {
+        expect(m).toContain(expected);
+        expect(m).not.toMatch(/printed as JSON/);
+      }
+      const t = runCli(['check', '--snapshot', file, '--all-profiles']);
+      expect(t.status).toBe(2);
+      expect(t.stdout.replace(/\s+/g, '')).toContain(expected.replace(/\s+/g, ''));
+    }
+    expect(pretty.split('\n').length).toBeGreaterThan(40);
+  });
+
   it('the example without it still exits 1 (its steps fail)', () => {
     expect(runCli(['check', '--example']).status).toBe(1);
   });

@@ -13,6 +13,7 @@ import type { CheckResult } from '../../notebook-jobs/check.js';
 import { CheckEngineError, engineEvaluator } from '../../notebook-jobs/evaluate.js';
 import type { Variant } from '../../notebook-jobs/flow.js';
 import type { Selection } from '../../notebook-jobs/setup.js';
+import { SnapshotLocator } from '../../notebook-jobs/locate-invalid.js';
 import { renderCheck } from '../../report/check/index.js';
 import type { CheckRenderOptions } from '../../report/check/index.js';
 import { domainChunks, renderDomain } from '../../report/check/profiles.js';
@@ -32,7 +33,7 @@ interface ExampleManifest {
   readonly variant: Variant;
 }
 
-async function loadSnapshot(file: string, display: string, maxInputBytes?: number): Promise<AccountSnapshot> {
+async function loadSnapshot(file: string, display: string, maxInputBytes?: number): Promise<{ snapshot: AccountSnapshot; text: string }> {
   let text: string;
   try {
     ({ text } = await readTextFile(file, { maxBytes: maxBytesFor('snapshot', maxInputBytes), displayName: display }));
@@ -45,7 +46,7 @@ async function loadSnapshot(file: string, display: string, maxInputBytes?: numbe
     const more = errors.length > 20 ? `\n... and ${errors.length - 20} more` : '';
     throw new CliError(`${display} is not a valid snapshot (schemas/snapshot.schema.json):\n${shown}${more}`, EXIT.usage);
   }
-  return snapshot;
+  return { snapshot, text };
 }
 
 export interface CheckRun {
@@ -61,17 +62,23 @@ interface Prepared {
 
 async function prepare(options: CheckOptions, ctx: RunContext): Promise<Prepared> {
   let snapshot: AccountSnapshot;
+  let locator: SnapshotLocator;
   let base: Selection = {};
   let variant: Variant = options.variant ?? 'schedule';
   if (options.source.kind === 'example') {
     const dir = path.join(ctx.packageRoot, 'examples');
     const manifest = JSON.parse(await readFile(path.join(dir, 'example.json'), 'utf8')) as ExampleManifest;
-    snapshot = await loadSnapshot(path.join(dir, manifest.snapshot), `examples/${manifest.snapshot}`);
+    const shown = `examples/${manifest.snapshot}`;
+    const loaded = await loadSnapshot(path.join(dir, manifest.snapshot), shown);
+    snapshot = loaded.snapshot;
+    locator = new SnapshotLocator(snapshot, loaded.text, shown);
     base = manifest.selection;
     variant = options.variant ?? manifest.variant;
   } else {
     const file = path.resolve(ctx.cwd, options.source.file);
-    snapshot = await loadSnapshot(file, options.source.file, options.maxInputBytes);
+    const loaded = await loadSnapshot(file, options.source.file, options.maxInputBytes);
+    snapshot = loaded.snapshot;
+    locator = new SnapshotLocator(snapshot, loaded.text, options.source.file);
   }
   const given = givenSelection(options);
   const selection: Selection = { ...base, ...given };
@@ -82,7 +89,9 @@ async function prepare(options: CheckOptions, ctx: RunContext): Promise<Prepared
     try {
       const out = check(snapshot, sel, { variant, evaluate, flowOptions });
       if (!out.ok) throw new CliError(out.message, EXIT.usage);
-      return { label, result: out.result };
+      // An invalid policy is named where it is in the snapshot file (positions computed only then).
+      if (!out.result.steps.some((s) => s.invalidPolicy)) return { label, result: out.result };
+      return { label, result: { ...out.result, steps: out.result.steps.map((s) => locator.step(s)) } };
     } catch (e) {
       if (e instanceof CheckEngineError) throw new CliError(`a policy in the snapshot cannot be evaluated: ${e.message}`, EXIT.usage);
       throw e;
