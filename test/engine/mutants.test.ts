@@ -5,12 +5,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { authorize } from '../../src/engine/authorize.js';
+import { compilePolicy } from '../../src/engine/compile.js';
+import { evalCondition, resolveOperator } from '../../src/engine/conditions.js';
+import type { ConditionTrace } from '../../src/engine/conditions.js';
+import { contextFrom } from '../../src/engine/context.js';
+import type { ContextInputValue } from '../../src/engine/context.js';
+import { DEFAULT_EVALUATION_OPTIONS } from '../../src/engine/types.js';
 import type { EvaluationOptions } from '../../src/engine/types.js';
 import { arnLike, splitArn, splitArnPadded } from '../../src/engine/arn.js';
 import { and, not, or, renderResidual } from '../../src/engine/residual.js';
 import { parseDate, parseNumber } from '../../src/engine/values.js';
 import type { ResidualClause } from '../../src/engine/residual.js';
-import { parseTemplate, templateText } from '../../src/engine/variables.js';
+import { parseTemplate, templateText, UNKNOWN } from '../../src/engine/variables.js';
 import { compileWildcard, compileWildcardTokens, wildcardMatch } from '../../src/engine/wildcard.js';
 import { A, ALICE, allow, decision, deny, doc, policy, run, SESSION } from './helpers.js';
 
@@ -223,5 +229,79 @@ describe('partial evaluation: a variable on an unknown key is unknown, never a m
     });
     expect(r.decision).not.toBe('Allow');
     expect(r.residual?.explicitDenyWhen).toBeDefined();
+  });
+});
+
+/** One condition clause of an Allow statement, evaluated against a context; the trace, when asked for, is filled. */
+function clause(op: string, key: string, values: unknown, context: Record<string, ContextInputValue>, trace: ConditionTrace[] | null = null): unknown {
+  const cp = compilePolicy(policy(doc(allow('*', '*', { Condition: { [op]: { [key]: values } } }))));
+  if (cp.errors.length) throw new Error(cp.errors[0]?.message);
+  const ctx = contextFrom(context, []);
+  return evalCondition(cp.statements[0]!.conditions[0]!, { context: ctx, options: DEFAULT_EVALUATION_OPTIONS, variables: true, lookup: (k) => (ctx.isUnknown(k) ? UNKNOWN : ctx.get(k)) }, trace);
+}
+
+describe('condition operators ("IAM JSON policy elements: Condition operators")', () => {
+  it('Null takes no set operator either ("Condition operator to check existence of condition keys")', () => {
+    for (const name of ['ForAnyValue:Null', 'ForAllValues:Null', 'NullIfExists']) {
+      const r = resolveOperator(name);
+      expect('error' in r && r.error, name).toContain('Null takes neither IfExists nor ForAllValues/ForAnyValue');
+    }
+  });
+
+  it('ArnLike: a policy value that is not an ARN never matches, so ArnNotLike holds ("ARN condition operators")', () => {
+    const ctx = { 'aws:SourceArn': `arn:aws:sns:us-east-1:${A}:t` };
+    expect(clause('ArnLike', 'aws:SourceArn', 'not-an-arn', ctx)).toBe(false);
+    expect(clause('ArnEquals', 'aws:SourceArn', 'not-an-arn', ctx)).toBe(false);
+    expect(clause('ArnNotLike', 'aws:SourceArn', 'not-an-arn', ctx)).toBe(true);
+  });
+
+  it('ArnLike with a variable: the value is still split into six colon-separated parts, the first being arn', () => {
+    const ctx = { 'aws:SourceArn': `arn:aws:sns:us-east-1:${A}:topic:alice`, 'aws:username': 'alice' };
+    // The resource part keeps its own colons (topic:alice), also when they sit in the same text as the fifth colon.
+    expect(clause('ArnLike', 'aws:SourceArn', 'arn:aws:sns:*:*:topic:${aws:username}', ctx)).toBe(true);
+    expect(clause('ArnLike', 'aws:SourceArn', 'arn:aws:sns:*:*:topic:${aws:username}', { ...ctx, 'aws:username': 'bob' })).toBe(false);
+    // Fewer than six parts: not an ARN pattern, never a match (and no crash).
+    expect(clause('ArnLike', 'aws:SourceArn', 'arn:aws:${aws:username}', ctx)).toBe(false);
+    expect(clause('ArnLike', 'aws:SourceArn', 'arn:aws:sns:${aws:username}', ctx)).toBe(false);
+    // Five parts that all match, and no resource part: still not an ARN pattern.
+    expect(clause('ArnLike', 'aws:SourceArn', 'arn:aws:sns:us-east-1:${aws:PrincipalAccount}', { ...ctx, 'aws:PrincipalAccount': A })).toBe(false);
+    // The first part must be arn (in any case).
+    expect(clause('ArnLike', 'aws:SourceArn', 'urn:aws:sns:*:*:topic:${aws:username}', ctx)).toBe(false);
+    expect(clause('ArnLike', 'aws:SourceArn', 'ARN:aws:sns:*:*:topic:${aws:username}', ctx)).toBe(true);
+  });
+
+  it('a context value that is not of the operator\'s type makes the comparison false and the trace says so (A4)', () => {
+    for (const [op, key, pv, cv, family] of [
+      ['Bool', 'aws:SecureTransport', 'true', 'yes', 'Bool'],
+      ['BinaryEquals', 'k', 'QmluYXJ5', 'not base64!', 'Binary'],
+      ['ForAnyValue:NumericLessThan', 'n', '10', ['abc'], 'Numeric'],
+      ['ForAllValues:NumericLessThan', 'n', '10', ['5', 'abc'], 'Numeric'],
+    ] as const) {
+      const trace: ConditionTrace[] = [];
+      expect(clause(op, key, pv, { [key]: cv as ContextInputValue }, trace), op).toBe(false);
+      expect(trace[0]?.note, op).toContain(`is not a valid ${family} value`);
+    }
+  });
+
+  it('StringEquals with a variable is case-sensitive, StringEqualsIgnoreCase is not, after substitution ("Policy variables")', () => {
+    const ctx = { 's3:prefix': 'alice', 'aws:PrincipalTag/owner': 'ALICE' };
+    expect(clause('StringEquals', 's3:prefix', '${aws:PrincipalTag/owner}', ctx)).toBe(false);
+    expect(clause('StringEquals', 's3:prefix', '${aws:PrincipalTag/owner}', { ...ctx, 's3:prefix': 'ALICE' })).toBe(true);
+    expect(clause('StringEqualsIgnoreCase', 's3:prefix', '${aws:PrincipalTag/owner}', ctx)).toBe(true);
+    expect(clause('StringNotEqualsIgnoreCase', 's3:prefix', '${aws:PrincipalTag/owner}', ctx)).toBe(false);
+  });
+
+  it('Bool with a variable (A5 on): the substituted value is compared case-insensitively; a missing one never matches', () => {
+    const ctx = { 'aws:SecureTransport': 'true' };
+    expect(clause('Bool', 'aws:SecureTransport', '${aws:PrincipalTag/tls}', { ...ctx, 'aws:PrincipalTag/tls': 'TRUE' })).toBe(true);
+    expect(clause('Bool', 'aws:SecureTransport', '${aws:PrincipalTag/tls}', { ...ctx, 'aws:PrincipalTag/tls': 'false' })).toBe(false);
+    expect(clause('Bool', 'aws:SecureTransport', '${aws:PrincipalTag/tls}', ctx)).toBe(false);
+  });
+
+  it('IpAddress: a context address written with a prefix length is compared as that address ("IP address condition operators")', () => {
+    expect(clause('IpAddress', 'aws:SourceIp', '10.0.0.0/24', { 'aws:SourceIp': '10.0.0.5/8' })).toBe(true);
+    expect(clause('IpAddress', 'aws:SourceIp', '10.0.0.0/24', { 'aws:SourceIp': '10.0.1.5/8' })).toBe(false);
+    expect(clause('IpAddress', 'aws:SourceIp', '2001:db8::/64', { 'aws:SourceIp': '2001:db8::5/16' })).toBe(true);
+    expect(clause('IpAddress', 'aws:SourceIp', '2001:db8::/64', { 'aws:SourceIp': '2001:db8:0:1::5/16' })).toBe(false);
   });
 });
