@@ -265,6 +265,13 @@ describe('condition operators ("IAM JSON policy elements: Condition operators")'
     expect(clause('ArnLike', 'aws:SourceArn', 'arn:aws:sns:${aws:username}', ctx)).toBe(false);
     // Five parts that all match, and no resource part: still not an ARN pattern.
     expect(clause('ArnLike', 'aws:SourceArn', 'arn:aws:sns:us-east-1:${aws:PrincipalAccount}', { ...ctx, 'aws:PrincipalAccount': A })).toBe(false);
+    // Each of partition, service, region and account must match on its own (case-insensitively).
+    const v = 'arn:${aws:PrincipalTag/p}:${aws:PrincipalTag/s}:${aws:PrincipalTag/r}:${aws:PrincipalTag/a}:topic:alice';
+    const tags = { 'aws:PrincipalTag/p': 'AWS', 'aws:PrincipalTag/s': 'SNS', 'aws:PrincipalTag/r': 'US-EAST-1', 'aws:PrincipalTag/a': A };
+    expect(clause('ArnLike', 'aws:SourceArn', v, { ...ctx, ...tags })).toBe(true);
+    for (const [k, wrong] of [['p', 'aws-cn'], ['s', 'sqs'], ['r', 'eu-west-1'], ['a', '999999999999']]) {
+      expect(clause('ArnLike', 'aws:SourceArn', v, { ...ctx, ...tags, [`aws:PrincipalTag/${k}`]: wrong }), k).toBe(false);
+    }
     // The first part must be arn (in any case).
     expect(clause('ArnLike', 'aws:SourceArn', 'urn:aws:sns:*:*:topic:${aws:username}', ctx)).toBe(false);
     expect(clause('ArnLike', 'aws:SourceArn', 'ARN:aws:sns:*:*:topic:${aws:username}', ctx)).toBe(true);
@@ -296,6 +303,11 @@ describe('condition operators ("IAM JSON policy elements: Condition operators")'
     expect(clause('Bool', 'aws:SecureTransport', '${aws:PrincipalTag/tls}', { ...ctx, 'aws:PrincipalTag/tls': 'TRUE' })).toBe(true);
     expect(clause('Bool', 'aws:SecureTransport', '${aws:PrincipalTag/tls}', { ...ctx, 'aws:PrincipalTag/tls': 'false' })).toBe(false);
     expect(clause('Bool', 'aws:SecureTransport', '${aws:PrincipalTag/tls}', ctx)).toBe(false);
+  });
+
+  it('Null with both "true" and "false" holds whether the key is there or not (several values are ORed)', () => {
+    expect(clause('Null', 'aws:TokenIssueTime', ['true', 'false'], {})).toBe(true);
+    expect(clause('Null', 'aws:TokenIssueTime', ['true', 'false'], { 'aws:TokenIssueTime': '2026-01-01T00:00:00Z' })).toBe(true);
   });
 
   it('IpAddress: a context address written with a prefix length is compared as that address ("IP address condition operators")', () => {
