@@ -233,11 +233,19 @@ describe('partial evaluation: a variable on an unknown key is unknown, never a m
 });
 
 /** One condition clause of an Allow statement, evaluated against a context; the trace, when asked for, is filled. */
-function clause(op: string, key: string, values: unknown, context: Record<string, ContextInputValue>, trace: ConditionTrace[] | null = null): unknown {
+function clause(
+  op: string,
+  key: string,
+  values: unknown,
+  context: Record<string, ContextInputValue>,
+  trace: ConditionTrace[] | null = null,
+  options: Partial<EvaluationOptions> = {},
+  unknownKeys: string[] = [],
+): unknown {
   const cp = compilePolicy(policy(doc(allow('*', '*', { Condition: { [op]: { [key]: values } } }))));
   if (cp.errors.length) throw new Error(cp.errors[0]?.message);
-  const ctx = contextFrom(context, []);
-  return evalCondition(cp.statements[0]!.conditions[0]!, { context: ctx, options: DEFAULT_EVALUATION_OPTIONS, variables: true, lookup: (k) => (ctx.isUnknown(k) ? UNKNOWN : ctx.get(k)) }, trace);
+  const ctx = contextFrom(context, unknownKeys);
+  return evalCondition(cp.statements[0]!.conditions[0]!, { context: ctx, options: { ...DEFAULT_EVALUATION_OPTIONS, ...options }, variables: true, lookup: (k) => (ctx.isUnknown(k) ? UNKNOWN : ctx.get(k)) }, trace);
 }
 
 describe('condition operators ("IAM JSON policy elements: Condition operators")', () => {
@@ -308,6 +316,38 @@ describe('condition operators ("IAM JSON policy elements: Condition operators")'
   it('Null with both "true" and "false" holds whether the key is there or not (several values are ORed)', () => {
     expect(clause('Null', 'aws:TokenIssueTime', ['true', 'false'], {})).toBe(true);
     expect(clause('Null', 'aws:TokenIssueTime', ['true', 'false'], { 'aws:TokenIssueTime': '2026-01-01T00:00:00Z' })).toBe(true);
+  });
+
+  it('A12 off: an empty string is an absent key for set operators too, ForAllValues vacuously true (docs/decisions/a12-empty-string-present.md)', () => {
+    const off = { emptyStringIsPresent: false };
+    expect(clause('ForAllValues:StringEquals', 'aws:TagKeys', ['env'], { 'aws:TagKeys': '' }, null, off)).toBe(true);
+    expect(clause('ForAnyValue:StringEquals', 'aws:TagKeys', [''], { 'aws:TagKeys': '' }, null, off)).toBe(false);
+    expect(clause('ForAnyValue:StringEquals', 'aws:TagKeys', [''], { 'aws:TagKeys': '' })).toBe(true);
+  });
+
+  it('A2: a plain operator on a multivalued key is false and the trace says why, or, as anyValue, holds when one value matches (docs/decisions/a02-plain-operator-multivalued.md)', () => {
+    const trace: ConditionTrace[] = [];
+    expect(clause('StringEquals', 'aws:TagKeys', 'x', { 'aws:TagKeys': ['x', 'y'] }, trace)).toBe(false);
+    expect(trace[0]?.note).toContain('plain operator on a multivalued key is false (A2)');
+    const any = { plainOperatorOnMultivaluedKey: 'anyValue' } as const;
+    expect(clause('StringEquals', 'aws:TagKeys', 'x', { 'aws:TagKeys': ['a', 'b'] }, null, any)).toBe(false);
+    expect(clause('StringEquals', 'aws:TagKeys', 'x', { 'aws:TagKeys': ['a', 'x'] }, null, any)).toBe(true);
+  });
+
+  it('ForAnyValue/ForAllValues with a variable on an unknown key leave the clause undecided, never false (partial evaluation)', () => {
+    const v = '${aws:PrincipalTag/team}';
+    for (const op of ['ForAnyValue:StringEquals', 'ForAllValues:StringEquals']) {
+      const r = clause(op, 'aws:TagKeys', [v], { 'aws:TagKeys': ['blue'] }, null, {}, ['aws:PrincipalTag/team']);
+      expect(r, op).toMatchObject({ kind: 'clause', key: 'aws:TagKeys', operator: op });
+    }
+  });
+
+  it('ForAnyValue is decided by its first matching value: later values are not read, so no A4 note for them', () => {
+    const trace: ConditionTrace[] = [];
+    expect(clause('ForAnyValue:NumericEquals', 'n', '1', { n: ['1', 'abc'] }, trace)).toBe(true);
+    expect(trace[0]?.note).toBeUndefined();
+    expect(clause('ForAllValues:NumericEquals', 'n', '1', { n: ['2', 'abc'] }, trace)).toBe(false);
+    expect(trace[1]?.note).toBeUndefined();
   });
 
   it('IpAddress: a context address written with a prefix length is compared as that address ("IP address condition operators")', () => {
