@@ -334,6 +334,34 @@ describe('condition operators ("IAM JSON policy elements: Condition operators")'
     expect(clause('StringEquals', 'aws:TagKeys', 'x', { 'aws:TagKeys': ['a', 'x'] }, null, any)).toBe(true);
   });
 
+  it('A2 as anyValue: a variable on an unknown key leaves the clause undecided (partial evaluation)', () => {
+    const r = clause('StringEquals', 'aws:TagKeys', '${aws:PrincipalTag/team}', { 'aws:TagKeys': ['a', 'b'] }, null, { plainOperatorOnMultivaluedKey: 'anyValue' }, ['aws:PrincipalTag/team']);
+    // One residual clause per context value, ORed.
+    expect(r).toMatchObject({ kind: 'or', items: [{ kind: 'clause', key: 'aws:TagKeys' }, { kind: 'clause', key: 'aws:TagKeys' }] });
+  });
+
+  it('A4: the trace says that a negated clause on a value of the wrong type is false too', () => {
+    const trace: ConditionTrace[] = [];
+    expect(clause('NumericNotEquals', 'n', '10', { n: 'ten' }, trace)).toBe(false);
+    expect(clause('NumericEquals', 'n', '10', { n: 'ten' }, trace)).toBe(false);
+    expect(trace.map((t) => t.note)).toEqual([
+      '"ten" is not a valid Numeric value, so the comparison is false and the negated clause is false too (A4)',
+      '"ten" is not a valid Numeric value, so the comparison is false (A4)',
+    ]);
+  });
+
+  it('the trace shows a Bool variable substituted only when A5 expands it; String variables always (docs/decisions/a05-bool-variables.md)', () => {
+    const ctx = { 'aws:SecureTransport': 'true', 'aws:PrincipalTag/tls': 'true', k: 'true' };
+    const policyValues = (op: string, key: string, a5: boolean): readonly string[] | undefined => {
+      const trace: ConditionTrace[] = [];
+      clause(op, key, '${aws:PrincipalTag/tls}', ctx, trace, { expandVariablesInBool: a5 });
+      return trace[0]?.policyValues;
+    };
+    expect(policyValues('Bool', 'aws:SecureTransport', true)).toEqual(['true']);
+    expect(policyValues('Bool', 'aws:SecureTransport', false)).toEqual(['${aws:PrincipalTag/tls}']);
+    expect(policyValues('StringEquals', 'k', false)).toEqual(['true']);
+  });
+
   it('ForAnyValue/ForAllValues with a variable on an unknown key leave the clause undecided, never false (partial evaluation)', () => {
     const v = '${aws:PrincipalTag/team}';
     for (const op of ['ForAnyValue:StringEquals', 'ForAllValues:StringEquals']) {
