@@ -362,6 +362,34 @@ describe('condition operators ("IAM JSON policy elements: Condition operators")'
     expect(policyValues('StringEquals', 'k', false)).toEqual(['true']);
   });
 
+  it('the trace marks a variable with no value as unresolved and one on an unknown key as unknown ("Policy variables")', () => {
+    const trace: ConditionTrace[] = [];
+    clause('StringEquals', 'k', '${aws:PrincipalTag/team}', { k: 'blue' }, trace);
+    clause('StringEquals', 'k', '${aws:PrincipalTag/team}', { k: 'blue' }, trace, {}, ['aws:PrincipalTag/team']);
+    expect(trace.map((t) => t.policyValues)).toEqual([['<unresolved ${aws:PrincipalTag/team}>'], ['<unknown ${aws:PrincipalTag/team}>']]);
+  });
+
+  it('Null values are never variables, and the trace shows them as written ("Policy variables": where variables can be used)', () => {
+    const trace: ConditionTrace[] = [];
+    expect(clause('Null', 'aws:TokenIssueTime', '${aws:username}', { 'aws:username': 'true' }, trace)).toBe(false);
+    expect(trace[0]?.policyValues).toEqual(['${aws:username}']);
+  });
+
+  it('the trace of a clause on an unknown key says so and gives the result as unknown (partial evaluation)', () => {
+    const trace: ConditionTrace[] = [];
+    clause('StringEquals', 'aws:ResourceTag/team', 'blue', {}, trace, {}, ['aws:ResourceTag/team']);
+    expect(trace[0]).toMatchObject({ result: 'unknown', note: 'the key is unknown (partial evaluation)' });
+  });
+
+  it('A16: the trace names the case variants of a tag key and what the clause needs of them (docs/decisions/a16-case-variant-tag-keys.md)', () => {
+    const ctx = { 'aws:ResourceTag/Cost': 'ten', 'aws:ResourceTag/cost': '5' };
+    for (const mode of ['any', 'all'] as const) {
+      const trace: ConditionTrace[] = [];
+      expect(clause('NumericLessThan', 'aws:ResourceTag/cost', '10', ctx, trace, { caseVariantTagKeys: mode }), mode).toBe(mode === 'any');
+      expect(trace[0]?.note).toBe(`"ten" is not a valid Numeric value, so the comparison is false (A4); the key has 2 case variants; the clause needs ${mode} of them to hold (A16)`);
+    }
+  });
+
   it('ForAnyValue/ForAllValues with a variable on an unknown key leave the clause undecided, never false (partial evaluation)', () => {
     const v = '${aws:PrincipalTag/team}';
     for (const op of ['ForAnyValue:StringEquals', 'ForAllValues:StringEquals']) {
