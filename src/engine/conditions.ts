@@ -163,12 +163,12 @@ export function compileCondition(c: ConditionClause, variables: boolean): Compil
         values.push({ raw, num: parseNumber(raw) });
         break;
       case 'Date': {
-        const s = parseDate(raw, 'epochSeconds');
+        // Whether the text is a date does not depend on A18: all-digit text is a date either way.
         const ms = parseDate(raw, 'epochMilliseconds');
-        if (s === undefined || ms === undefined) {
+        if (ms === undefined) {
           return { error: `condition ${c.operator} on ${c.key}: "${raw}" is not a date (ISO 8601, e.g. 2026-01-01T00:00:00Z, or epoch seconds)` };
         }
-        values.push({ raw, dateSeconds: s, dateMillis: ms });
+        values.push({ raw, dateSeconds: parseDate(raw, 'epochSeconds') as number, dateMillis: ms });
         break;
       }
       case 'Ip':
@@ -292,7 +292,7 @@ function coerceOnce(fam: OperatorFamily, v: string, opts: EvaluationOptions): Co
     }
     case 'Ip': {
       const ip = parseIpNetwork(v);
-      return ip && ip.prefix === (ip.v6 ? 128 : 32) ? { s: v, ip } : ip ? { s: v, ip: { ...ip, prefix: ip.v6 ? 128 : 32 } } : undefined;
+      return ip ? { s: v, ip: { ...ip, prefix: ip.v6 ? 128 : 32 } } : undefined;
     }
     case 'Bool': {
       const l = v.toLowerCase();
