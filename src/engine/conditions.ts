@@ -292,7 +292,7 @@ function coerceOnce(fam: OperatorFamily, v: string, opts: EvaluationOptions): Co
     }
     case 'Ip': {
       const ip = parseIpNetwork(v);
-      return ip ? { s: v, ip: { ...ip, prefix: ip.v6 ? 128 : 32 } } : undefined;
+      return ip ? { s: v, ip } : undefined; // a prefix length written after the address is not read (networkContains)
     }
     case 'Bool': {
       const l = v.toLowerCase();
