@@ -323,6 +323,18 @@ describe('condition operators ("IAM JSON policy elements: Condition operators")'
     expect(clause('ForAllValues:StringEquals', 'aws:TagKeys', ['env'], { 'aws:TagKeys': '' }, null, off)).toBe(true);
     expect(clause('ForAnyValue:StringEquals', 'aws:TagKeys', [''], { 'aws:TagKeys': '' }, null, off)).toBe(false);
     expect(clause('ForAnyValue:StringEquals', 'aws:TagKeys', [''], { 'aws:TagKeys': '' })).toBe(true);
+    // Only the empty string is absent.
+    expect(clause('StringEquals', 'k', 'x', { k: 'x' }, null, off)).toBe(true);
+    expect(clause('Null', 'k', 'true', { k: '' }, null, off)).toBe(true);
+  });
+
+  it('A3 off: only an unresolved variable makes a negated clause false; resolved values keep the NOR rule (docs/decisions/a03-negated-unresolved-variable.md)', () => {
+    const off = { negatedOperatorOnUnresolvedVariable: false };
+    const ctx = { 's3:prefix': 'alice', 'aws:username': 'bob' };
+    expect(clause('StringNotEquals', 's3:prefix', ['${aws:username}', 'carol'], ctx, null, off)).toBe(true);
+    expect(clause('StringNotEquals', 's3:prefix', ['${aws:username}', 'alice'], ctx, null, off)).toBe(false);
+    expect(clause('StringNotEquals', 's3:prefix', ['${aws:PrincipalTag/team}', 'carol'], ctx, null, off)).toBe(false);
+    expect(clause('StringNotEquals', 's3:prefix', ['${aws:PrincipalTag/team}', 'carol'], ctx)).toBe(true);
   });
 
   it('A2: a plain operator on a multivalued key is false and the trace says why, or, as anyValue, holds when one value matches (docs/decisions/a02-plain-operator-multivalued.md)', () => {
