@@ -341,6 +341,7 @@ describe('condition operators ("IAM JSON policy elements: Condition operators")'
     const trace: ConditionTrace[] = [];
     expect(clause('StringEquals', 'aws:TagKeys', 'x', { 'aws:TagKeys': ['x', 'y'] }, trace)).toBe(false);
     expect(trace[0]?.note).toContain('plain operator on a multivalued key is false (A2)');
+    expect(trace[0]?.contextValues).toEqual(['x', 'y']);
     const any = { plainOperatorOnMultivaluedKey: 'anyValue' } as const;
     expect(clause('StringEquals', 'aws:TagKeys', 'x', { 'aws:TagKeys': ['a', 'b'] }, null, any)).toBe(false);
     expect(clause('StringEquals', 'aws:TagKeys', 'x', { 'aws:TagKeys': ['a', 'x'] }, null, any)).toBe(true);
@@ -385,6 +386,19 @@ describe('condition operators ("IAM JSON policy elements: Condition operators")'
     const trace: ConditionTrace[] = [];
     expect(clause('Null', 'aws:TokenIssueTime', '${aws:username}', { 'aws:username': 'true' }, trace)).toBe(false);
     expect(trace[0]?.policyValues).toEqual(['${aws:username}']);
+  });
+
+  it('a plain operator with a variable on an unknown key is a residual clause (partial evaluation)', () => {
+    expect(clause('StringEquals', 'k', '${aws:PrincipalTag/team}', { k: 'blue' }, null, {}, ['aws:PrincipalTag/team'])).toMatchObject({ kind: 'clause', key: 'k' });
+  });
+
+  it('the trace shows an absent key (A12 off: an empty string) as no values, and each present case variant\'s values', () => {
+    const off = { emptyStringIsPresent: false };
+    const trace: ConditionTrace[] = [];
+    clause('StringEquals', 'k', 'x', { k: '' }, trace, off);
+    clause('StringEquals', 'aws:ResourceTag/team', 'x', { 'aws:ResourceTag/Team': '', 'aws:ResourceTag/team': 'blue' }, trace, off);
+    clause('StringEquals', 'aws:ResourceTag/team', 'x', { 'aws:ResourceTag/Team': '', 'aws:ResourceTag/team': '' }, trace, off);
+    expect(trace.map((t) => t.contextValues)).toEqual([null, ['', 'blue'], null]);
   });
 
   it('the trace of a clause on an unknown key says so and gives the result as unknown (partial evaluation)', () => {
