@@ -295,6 +295,8 @@ describe('condition operators ("IAM JSON policy elements: Condition operators")'
       const trace: ConditionTrace[] = [];
       expect(clause(op, key, pv, { [key]: cv as ContextInputValue }, trace), op).toBe(false);
       expect(trace[0]?.note, op).toContain(`is not a valid ${family} value`);
+      // Without a trace, the same answer.
+      expect(clause(op, key, pv, { [key]: cv as ContextInputValue }), op).toBe(false);
     }
   });
 
