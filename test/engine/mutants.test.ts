@@ -441,3 +441,59 @@ describe('condition operators ("IAM JSON policy elements: Condition operators")'
     expect(clause('IpAddress', 'aws:SourceIp', '2001:db8::/64', { 'aws:SourceIp': '2001:db8:0:1::5/16' })).toBe(false);
   });
 });
+
+describe('decision flow: who decided, and the trace ("Policy evaluation logic")', () => {
+  const get = { principal: ALICE, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' };
+  const full = (): ReturnType<typeof policy> => policy(doc(allow('*')), 'scp', 'FullAWSAccess');
+
+  it('an explicit deny names its policy, Sid and layer, with the SCP level ("Policy evaluation logic": explicit deny)', () => {
+    const id = authorize(get, { identity: [policy(doc({ Sid: 'NoGet', ...deny('s3:GetObject') }), 'identity', 'inline')] });
+    expect(id.reason).toBe('explicitly denied by inline (NoGet) in the identity layer');
+    expect(id.decidedBy).toMatchObject({ layer: 'identity', reason: 'a Deny statement in the identity layer matches', policy: 'inline', sid: 'NoGet' });
+    expect(id.decidedBy && 'level' in id.decidedBy).toBe(false);
+    const scp = authorize(get, { identity: [policy(doc(allow('*')))], scp: [[full()], [full(), policy(doc(deny('s3:*')), 'scp', 'NoS3')]] });
+    expect(scp.reason).toBe('explicitly denied by NoS3 in the scp level 1 layer');
+    expect(scp.decidedBy).toMatchObject({ layer: 'scp', level: 1, reason: 'a Deny statement in the scp level 1 layer matches', policy: 'NoS3' });
+  });
+
+  it('one compiled policy reused in other layers and levels is named in the layer and level of each call', () => {
+    const cp = compilePolicy(policy(doc(deny('s3:GetObject')), 'scp', 'Shared'));
+    const idp = policy(doc(allow('*')));
+    for (let i = 0; i < 2; i++) {
+      expect(authorize(get, { identity: [idp], scp: [[cp]] }).decidedBy).toMatchObject({ layer: 'scp', level: 0 });
+      expect(authorize(get, { identity: [idp], scp: [[full()], [cp]] }).decidedBy).toMatchObject({ layer: 'scp', level: 1 });
+      // Two layers without levels: identity, then permissions boundary.
+      expect(authorize(get, { identity: [cp] }).decidedBy).toMatchObject({ layer: 'identity' });
+      expect(authorize(get, { identity: [idp], permissionsBoundary: cp }).decidedBy).toMatchObject({ layer: 'permissionsBoundary' });
+      expect(authorize(get, { identity: [idp], permissionsBoundary: cp }).decidedBy).not.toHaveProperty('level');
+    }
+  });
+
+  it('the statements that allowed a request carry no level outside SCP and RCP layers', () => {
+    const r = authorize(get, { identity: [policy(doc(allow('s3:*')))] });
+    expect(r.decision).toBe('Allow');
+    expect(r.allowedBy?.[0]).toMatchObject({ layer: 'identity', statementIndex: 0 });
+    expect(Object.keys(r.allowedBy?.[0] ?? {})).not.toContain('level');
+  });
+
+  it('the root user: implicitly allowed on the identity side, identity policies do not apply ("AWS account root user")', () => {
+    const root = { ...get, principal: `arn:aws:iam::${A}:root` };
+    const r = authorize(root, { identity: [policy(doc(deny('*')))] });
+    expect(r.decision).toBe('Allow');
+    expect(r.reason).toBe('allowed: the root user is implicitly allowed on the identity side');
+    expect(r.trace?.notes).toContain('the root user has no identity policies; it is implicitly allowed on the identity side');
+    expect(r.trace?.layers[0]).toMatchObject({ layer: 'identity', applies: false, note: 'root user: implicitly allowed on the identity side' });
+  });
+
+  it('layers that do not apply say why: a service-linked role has no boundary, a user no session policy ("Permissions boundaries", "Session policies")', () => {
+    const slr = { ...get, principal: `arn:aws:sts::${A}:assumed-role/AWSServiceRoleForX/s`, principalRoleArn: `arn:aws:iam::${A}:role/aws-service-role/x.amazonaws.com/AWSServiceRoleForX` };
+    const pb = authorize(slr, { identity: [policy(doc(allow('*')))], permissionsBoundary: policy(doc(allow('ec2:*'))) });
+    expect(pb.decision).toBe('Allow');
+    expect(pb.trace?.layers.find((l) => l.layer === 'permissionsBoundary')).toEqual({ layer: 'permissionsBoundary', applies: false, note: 'a service-linked role cannot have a permissions boundary', policies: [] });
+    const root = authorize({ ...get, principal: `arn:aws:iam::${A}:root` }, { permissionsBoundary: policy(doc(allow('ec2:*'))) });
+    expect(root.trace?.layers.find((l) => l.layer === 'permissionsBoundary')).toMatchObject({ applies: false, note: 'a root caller has no permissions boundary' });
+    const user = authorize(get, { identity: [policy(doc(allow('*')))], session: [policy(doc(allow('ec2:*')))] });
+    expect(user.decision).toBe('Allow');
+    expect(user.trace?.layers.find((l) => l.layer === 'session')).toEqual({ layer: 'session', applies: false, note: 'a iamUser caller has no session policy', policies: [] });
+  });
+});
