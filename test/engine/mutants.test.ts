@@ -474,6 +474,20 @@ describe('decision flow: who decided, and the trace ("Policy evaluation logic")'
     expect(r.decision).toBe('Allow');
     expect(r.allowedBy?.[0]).toMatchObject({ layer: 'identity', statementIndex: 0 });
     expect(Object.keys(r.allowedBy?.[0] ?? {})).not.toContain('level');
+    expect(Object.keys(r.allowedBy?.[0] ?? {})).not.toContain('sid');
+  });
+
+  it('an Allow names its policy, Sid and layer', () => {
+    const withSid = authorize(get, { identity: [policy(doc({ Sid: 'ReadAll', ...allow('s3:*') }), 'identity', 'inline')] });
+    expect(withSid.reason).toBe('allowed by inline (ReadAll) in the identity layer');
+    expect(withSid.decidedBy).toMatchObject({ layer: 'identity', reason: 'an Allow statement in the identity layer grants it', sid: 'ReadAll' });
+    expect(authorize(get, { identity: [policy(doc(allow('s3:*')), 'identity', 'inline')] }).reason).toBe('allowed by inline in the identity layer');
+  });
+
+  it('a Resource entry whose variable names an unknown key is a residual saying so (partial evaluation, "Policy variables")', () => {
+    const res = 'arn:aws:s3:::b/${aws:PrincipalTag/team}/${aws:PrincipalTag/unit}/*';
+    const r = authorize({ ...get, resource: 'arn:aws:s3:::b/blue/x/k', unknownContextKeys: ['aws:PrincipalTag/team', 'aws:PrincipalTag/unit'] }, { identity: [policy(doc(allow('s3:GetObject', res)))] });
+    expect(r.residual?.allowWhen).toEqual({ kind: 'clause', key: 'aws:principaltag/team, aws:principaltag/unit', operator: 'Resource variable', values: [res] });
   });
 
   it('the root user: implicitly allowed on the identity side, identity policies do not apply ("AWS account root user")', () => {
