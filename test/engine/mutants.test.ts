@@ -511,3 +511,93 @@ describe('decision flow: who decided, and the trace ("Policy evaluation logic")'
     expect(user.trace?.layers.find((l) => l.layer === 'session')).toEqual({ layer: 'session', applies: false, note: 'a iamUser caller has no session policy', policies: [] });
   });
 });
+
+describe('statement traces say why each statement matched or not ("Policy evaluation logic")', () => {
+  const get = { principal: ALICE, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', resourceAccount: A };
+  const reasons = (r: ReturnType<typeof authorize>, layer = 'identity'): string[][] =>
+    (r.trace?.layers.find((l) => l.layer === layer)?.policies[0]?.statements ?? []).map((s) => [...s.reasons]);
+
+  it('NotAction and NotResource: excluded or not, by which pattern ("IAM JSON policy elements: NotAction, NotResource")', () => {
+    const r = authorize(get, {
+      identity: [
+        policy(
+          doc(
+            { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' },
+            { Effect: 'Allow', NotAction: 's3:Get*', Resource: '*' },
+            { Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws:s3:::other/*' },
+            { Effect: 'Allow', Action: 's3:*', NotResource: ['arn:aws:s3:::other/*', 'arn:aws:s3:::b/*'] },
+          ),
+        ),
+      ],
+    });
+    expect(reasons(r)).toEqual([
+      ['action s3:GetObject is not excluded by NotAction', 'resource arn:aws:s3:::b/k matches *'],
+      ['action s3:GetObject is excluded by NotAction', 'resource arn:aws:s3:::b/k matches *'],
+      ['action s3:GetObject matches s3:*', 'resource arn:aws:s3:::b/k is not excluded by NotResource'],
+      ['action s3:GetObject matches s3:*', 'resource arn:aws:s3:::b/k is excluded by NotResource arn:aws:s3:::b/*'],
+    ]);
+  });
+
+  it('Resource and NotResource with a variable on an unknown key depend on it (partial evaluation)', () => {
+    const unknown = { ...get, unknownContextKeys: ['aws:PrincipalTag/team'] };
+    const r = authorize(unknown, {
+      identity: [policy(doc(allow('s3:*', 'arn:aws:s3:::${aws:PrincipalTag/team}/*'), { Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws:s3:::${aws:PrincipalTag/team}/*' }))],
+    });
+    expect(reasons(r)).toEqual([
+      ['action s3:GetObject matches s3:*', 'Resource depends on unknown keys'],
+      ['action s3:GetObject matches s3:*', 'NotResource depends on unknown keys'],
+    ]);
+  });
+
+  it('Principal and NotPrincipal in a bucket policy: whether and how the caller is named ("IAM JSON policy elements: Principal, NotPrincipal")', () => {
+    const bob = `arn:aws:iam::${A}:user/bob`;
+    const r = authorize(get, {
+      identity: [policy(doc(allow('s3:*')))],
+      resource: policy(
+        doc(
+          { Effect: 'Allow', Principal: { AWS: ALICE }, Action: 's3:*', Resource: '*' },
+          { Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' },
+          { Effect: 'Allow', Principal: { AWS: bob }, Action: 's3:*', Resource: '*' },
+          { Effect: 'Deny', Principal: { AWS: ALICE }, Action: 's3:PutObject', Resource: '*' },
+          { Effect: 'Deny', NotPrincipal: { AWS: [ALICE, `arn:aws:iam::${A}:root`] }, Action: 's3:*', Resource: '*' },
+          { Effect: 'Deny', NotPrincipal: { AWS: bob }, Action: 's3:PutObject', Resource: '*' },
+        ),
+        'bucket',
+        'bucket-policy',
+      ),
+    });
+    expect(r.decision).toBe('Allow');
+    expect(reasons(r, 'resource').map((x) => x[2])).toEqual([
+      `the principal names the caller (DIRECT via ${ALICE})`,
+      'the principal names the caller (WILDCARD via *)',
+      'the principal does not name the caller',
+      `the principal names the caller (DIRECT via ${ALICE})`,
+      'the caller is listed in NotPrincipal',
+      'the caller is not listed in NotPrincipal',
+    ]);
+  });
+
+  it('a Deny with NotPrincipal that lists the caller and its account does not apply to it, with or without a trace ("NotPrincipal with Deny", A15 strict)', () => {
+    const set = {
+      identity: [policy(doc(allow('s3:*')))],
+      resource: policy(doc({ Effect: 'Deny', NotPrincipal: { AWS: [ALICE, `arn:aws:iam::${A}:root`] }, Action: 's3:*', Resource: '*' }), 'bucket'),
+    };
+    expect(authorize(get, set).decision).toBe('Allow');
+    expect(authorize(get, set, { trace: false }).decision).toBe('Allow');
+    expect(authorize({ ...get, principal: `arn:aws:iam::${A}:user/bob` }, set, { trace: false }).decision).toBe('ExplicitDeny');
+  });
+
+  it('a Deny with NotPrincipal applies to every caller with a permissions boundary, and the trace says so ("Permissions boundaries", docs/decisions/a15b-notprincipal-bounded-callers.md)', () => {
+    const set = {
+      identity: [policy(doc(allow('s3:*')))],
+      permissionsBoundary: policy(doc(allow('s3:*'))),
+      resource: policy(doc({ Effect: 'Deny', NotPrincipal: { AWS: [ALICE, `arn:aws:iam::${A}:root`] }, Action: 's3:*', Resource: '*' }), 'bucket'),
+    };
+    const on = authorize(get, set);
+    expect(on.decision).toBe('ExplicitDeny');
+    expect(reasons(on, 'resource')[0]?.[2]).toBe('NotPrincipal with Deny applies to every caller with a permissions boundary');
+    const off = authorize(get, set, { notPrincipalDenyAlwaysDeniesBoundedCallers: false });
+    expect(off.decision).toBe('Allow');
+    expect(reasons(off, 'resource')[0]?.[2]).toBe('the caller is listed in NotPrincipal');
+  });
+});
