@@ -601,3 +601,59 @@ describe('statement traces say why each statement matched or not ("Policy evalua
     expect(reasons(off, 'resource')[0]?.[2]).toBe('the caller is listed in NotPrincipal');
   });
 });
+
+describe('statement traces: conditions, outcome, principal, and the first deciding Deny', () => {
+  const get = { principal: ALICE, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', resourceAccount: A };
+  const stmts = (r: ReturnType<typeof authorize>, layer = 'identity') => r.trace?.layers.find((l) => l.layer === layer)?.policies[0]?.statements ?? [];
+
+  it('the trace says whether every condition holds, one does not, or they depend on unknown keys, and the outcome', () => {
+    const cond = (v: string): Record<string, unknown> => ({ Condition: { StringEquals: { 'aws:PrincipalTag/team': v } } });
+    const r = authorize(
+      { ...get, context: { 'aws:PrincipalTag/team': 'blue', 'aws:SourceVpc': 'vpc-1' }, unknownContextKeys: ['aws:ResourceTag/x'] },
+      { identity: [policy(doc(allow('s3:*', '*', cond('blue')), allow('s3:*', '*', cond('red')), allow('s3:*', '*', { Condition: { StringEquals: { 'aws:ResourceTag/x': 'y' } } })))] },
+    );
+    const s = stmts(r);
+    expect(s.map((x) => x.reasons[2])).toEqual(['every condition holds', 'a condition does not hold', 'conditions depend on unknown keys']);
+    expect(s.map((x) => x.outcome)).toEqual(['match', 'no-match', 'unknown']);
+  });
+
+  it('the trace of a resource-policy statement gives the match class, the entry that named the caller, and whether it was NotPrincipal', () => {
+    const r = authorize(get, {
+      identity: [policy(doc(allow('s3:*')))],
+      resource: policy(
+        doc(
+          { Effect: 'Allow', Principal: { AWS: ALICE }, Action: 's3:*', Resource: '*' },
+          { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:user/bob` }, Action: 's3:*', Resource: '*' },
+          { Effect: 'Deny', NotPrincipal: { AWS: [ALICE, `arn:aws:iam::${A}:root`] }, Action: 's3:*', Resource: '*' },
+        ),
+        'bucket',
+      ),
+    });
+    expect(stmts(r, 'resource').map((x) => x.principal)).toStrictEqual([
+      { matchClass: 'DIRECT', entry: ALICE, notPrincipal: false },
+      { matchClass: 'NONE', notPrincipal: false },
+      { matchClass: 'NONE', notPrincipal: true },
+    ]);
+  });
+
+  it('an explicit deny is credited to the first Deny that certainly matches, not to one that depends on unknown keys', () => {
+    const p = policy(doc({ Sid: 'Maybe', ...deny('s3:*', '*', { Condition: { StringEquals: { 'aws:ResourceTag/x': 'y' } } }) }, { Sid: 'Always', ...deny('s3:*') }));
+    for (const trace of [true, false]) {
+      const r = authorize({ ...get, unknownContextKeys: ['aws:ResourceTag/x'] }, { identity: [p] }, { trace });
+      expect(r.decision).toBe('ExplicitDeny');
+      expect(r.decidedBy?.sid).toBe('Always');
+    }
+  });
+
+  it('a traced explicit deny still shows the layer that denied, with its statements', () => {
+    const r = authorize(get, { identity: [policy(doc(deny('s3:*')))] });
+    expect(r.trace?.layers.map((l) => l.layer)).toEqual(['identity']);
+    expect(stmts(r)[0]?.outcome).toBe('match');
+  });
+
+  it('the trace shows tag keys given in several cases with all their values (A16, docs/decisions/a16-case-variant-tag-keys.md)', () => {
+    const r = authorize({ ...get, context: { 'aws:RequestTag/Team': 'blue', 'aws:RequestTag/team': ['red', 'green'], 'aws:SourceVpc': 'vpc-1' } }, { identity: [policy(doc(allow('s3:*')))] });
+    expect(r.trace?.context['aws:requesttag/team']).toEqual(['blue', 'red,green']);
+    expect(r.trace?.context['aws:sourcevpc']).toBe('vpc-1');
+  });
+});
