@@ -30,8 +30,10 @@ export function engineEvaluator(options?: Partial<EvaluationOptions>): Evaluate 
   const authOptions = { ...options, trace: false };
   return (scenario: Scenario): EngineVerdict => {
     let r;
+    let set;
     try {
-      r = authorize(scenario.request, compiler.policySet(scenario.policies, resourceKind(scenario.request)), authOptions);
+      set = compiler.policySet(scenario.policies, resourceKind(scenario.request));
+      r = authorize(scenario.request, set, authOptions);
     } catch (e) {
       if (!(e instanceof PolicyCompileError || e instanceof RequestError)) throw e;
       // The rare path: read the scenario again through the validating reader, which names the
@@ -43,8 +45,10 @@ export function engineEvaluator(options?: Partial<EvaluationOptions>): Evaluate 
     }
     let by = r.decidedBy;
     // An implicit deny has no deciding statement: decide again with the trace, which names
-    // the layer's policies and the nearest miss (only for implicit denies, so cheap).
-    if (r.decision === 'ImplicitDeny' && by && by.layer !== 'request') by = simulateScenario(scenario, { ...options, trace: true, validate: true }).decidedBy ?? by;
+    // the layer's policies and the nearest miss. The same compiled set (its policies named as
+    // the scenario reader names them, and already validated): reading the scenario again
+    // through the validating reader cost more than the rest of the step.
+    if (r.decision === 'ImplicitDeny' && by && by.layer !== 'request') by = authorize(scenario.request, set, { ...options, trace: true }).decidedBy ?? by;
     const miss = by?.nearestMiss;
     const decidedBy =
       by && by.layer !== 'request'

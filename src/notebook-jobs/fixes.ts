@@ -3,7 +3,8 @@
  * data that can be applied to a snapshot, so every fix we print has been proven by
  * re-evaluating the step on the fixed snapshot (see check.ts).
  */
-import type { AccountSnapshot, PolicyJson } from '../account/snapshot.js';
+import type { AccountSnapshot, PolicyJson, Role } from '../account/snapshot.js';
+import { rolePositions, shareRoleIndex } from './setup.js';
 import type { FlowSetup, FlowStep } from './flow.js';
 
 export type FixTarget =
@@ -183,25 +184,43 @@ function withStatement(doc: PolicyJson | undefined, statement: PolicyJson): Poli
   return { ...base, Statement: [...list, statement] };
 }
 
+/**
+ * The snapshot with each role of ARN `arn` replaced by `change(role)`: the list is copied
+ * (positions kept) and shares the old one's index (findRole), so a fix costs the same in a
+ * 10,000-role account as in a small one.
+ */
+function withRole(snapshot: AccountSnapshot, arn: string, change: (r: Role) => Role): AccountSnapshot {
+  const replaced = new Map<Role, Role>();
+  let roles: Role[] | undefined;
+  for (const i of rolePositions(snapshot.roles, arn)) {
+    const r = snapshot.roles[i] as Role;
+    const to = change(r);
+    if (to === r) continue;
+    roles ??= snapshot.roles.slice();
+    roles[i] = to;
+    replaced.set(r, to);
+  }
+  if (!roles) return { ...snapshot };
+  shareRoleIndex(roles, snapshot.roles, replaced);
+  return { ...snapshot, roles };
+}
+
 /** Applies a fix to a snapshot, returning a new snapshot (the input is not changed). */
 export function applyFix(snapshot: AccountSnapshot, fix: Fix): AccountSnapshot {
   const t = fix.target;
   const st = fix.statement;
   switch (t.kind) {
     case 'role-policy':
-      return {
-        ...snapshot,
-        roles: snapshot.roles.map((r) => {
-          if (r.arn !== t.roleArn || !st) return r;
-          const existing = r.inlinePolicies.find((p) => p.name === t.policyName);
-          const inlinePolicies = existing
-            ? r.inlinePolicies.map((p) => (p.name === t.policyName ? { ...p, document: withStatement(p.document, st) } : p))
-            : [...r.inlinePolicies, { name: t.policyName, document: withStatement(undefined, st) }];
-          return { ...r, inlinePolicies };
-        }),
-      };
+      return withRole(snapshot, t.roleArn, (r) => {
+        if (!st) return r;
+        const existing = r.inlinePolicies.find((p) => p.name === t.policyName);
+        const inlinePolicies = existing
+          ? r.inlinePolicies.map((p) => (p.name === t.policyName ? { ...p, document: withStatement(p.document, st) } : p))
+          : [...r.inlinePolicies, { name: t.policyName, document: withStatement(undefined, st) }];
+        return { ...r, inlinePolicies };
+      });
     case 'trust-policy':
-      return { ...snapshot, roles: snapshot.roles.map((r) => (r.arn === t.roleArn && st ? { ...r, trustPolicy: withStatement(r.trustPolicy, st) } : r)) };
+      return withRole(snapshot, t.roleArn, (r) => (st ? { ...r, trustPolicy: withStatement(r.trustPolicy, st) } : r));
     case 'key-policy':
       return { ...snapshot, kmsKeys: snapshot.kmsKeys.map((k) => (k.arn === t.keyArn && st ? { ...k, policy: withStatement(k.policy, st) } : k)) };
     case 'vpc-endpoint-policy':

@@ -106,19 +106,59 @@ export function findKey(snapshot: AccountSnapshot, ref: string): KmsKey | undefi
  * so the index of a list never goes stale; it goes when the list does. A linear scan per
  * step made `check --all-profiles` quadratic in the number of roles.
  */
-const roleIndexes = new WeakMap<readonly Role[], Map<string, Role>>();
+interface RoleIndex {
+  /** The first role of that ARN, else the first of that name. */
+  get(key: string): Role | undefined;
+  /** Positions in the list of the roles of an ARN, ascending. */
+  positions(arn: string): readonly number[];
+}
 
-function roleIndex(roles: readonly Role[]): Map<string, Role> {
+const roleIndexes = new WeakMap<readonly Role[], RoleIndex>();
+const NONE: readonly number[] = [];
+
+function roleIndex(roles: readonly Role[]): RoleIndex {
   let m = roleIndexes.get(roles);
   if (m === undefined) {
-    m = new Map();
+    const byKey = new Map<string, Role>();
+    const byArn = new Map<string, number[]>();
     // By name first, then by ARN, so an ARN wins over a name that happens to equal it; the
     // first role of a name or ARN wins, as Array.find did.
-    for (let i = roles.length - 1; i >= 0; i--) m.set((roles[i] as Role).name, roles[i] as Role);
-    for (let i = roles.length - 1; i >= 0; i--) m.set((roles[i] as Role).arn, roles[i] as Role);
+    for (let i = roles.length - 1; i >= 0; i--) byKey.set((roles[i] as Role).name, roles[i] as Role);
+    for (let i = roles.length - 1; i >= 0; i--) byKey.set((roles[i] as Role).arn, roles[i] as Role);
+    for (let i = 0; i < roles.length; i++) {
+      const arn = (roles[i] as Role).arn;
+      const at = byArn.get(arn);
+      if (at) at.push(i);
+      else byArn.set(arn, [i]);
+    }
+    m = { get: (key) => byKey.get(key), positions: (arn) => byArn.get(arn) ?? NONE };
     roleIndexes.set(roles, m);
   }
   return m;
+}
+
+/** Positions in `roles` of the roles whose ARN is `arn` (what a fix to that role replaces). */
+export function rolePositions(roles: readonly Role[], arn: string): readonly number[] {
+  return roleIndex(roles).positions(arn);
+}
+
+/**
+ * `roles` is `parent` with some roles replaced in place (`replaced`: old → new, same name
+ * and ARN, as fixes copy them): its look-ups go through the parent's index instead of
+ * building one. A fix applied to a 10,000-role snapshot would otherwise index every role
+ * again, once per fix tried.
+ */
+export function shareRoleIndex(roles: readonly Role[], parent: readonly Role[], replaced: ReadonlyMap<Role, Role>): void {
+  if (roles.length !== parent.length) return;
+  for (const [from, to] of replaced) if (from.name !== to.name || from.arn !== to.arn) return;
+  const base = roleIndex(parent);
+  roleIndexes.set(roles, {
+    get: (key) => {
+      const r = base.get(key);
+      return r === undefined ? undefined : (replaced.get(r) ?? r);
+    },
+    positions: (arn) => base.positions(arn),
+  });
 }
 
 export function findRole(snapshot: AccountSnapshot, arnOrName: string): Role | undefined {
