@@ -8,6 +8,7 @@ import { validate as generatedValidate } from './snapshot-validator.generated.js
 import type { AccountSnapshot } from './snapshot.js';
 import { SNAPSHOT_VERSION } from './snapshot.js';
 import { withSnapshotDefaults } from './snapshot-defaults.js';
+import { shareEqualDocuments } from './share-documents.js';
 
 export interface FileError {
   readonly file: string;
@@ -73,7 +74,7 @@ export function readSnapshotText(text: string, file: string): { snapshot?: Accou
   const fast = parseJsonFast(text);
   if (fast.ok) {
     const version = (fast.value as { snapshotVersion?: unknown } | null)?.snapshotVersion;
-    if ((typeof version !== 'number' || version === SNAPSHOT_VERSION) && getValidator()(fast.value)) return { snapshot: withSnapshotDefaults(fast.value as AccountSnapshot), errors: [] };
+    if ((typeof version !== 'number' || version === SNAPSHOT_VERSION) && getValidator()(fast.value)) return { snapshot: shareEqualDocuments(withSnapshotDefaults(fast.value as AccountSnapshot)), errors: [] };
   }
   return readSnapshotPositioned(text, file);
 }
@@ -115,5 +116,5 @@ function readSnapshotPositioned(text: string, file: string): { snapshot?: Accoun
     }
   }
   if (errors.length) return { errors };
-  return { snapshot: withSnapshotDefaults(value as AccountSnapshot), errors };
+  return { snapshot: shareEqualDocuments(withSnapshotDefaults(value as AccountSnapshot)), errors };
 }

@@ -32,35 +32,75 @@ export interface CompiledPolicySet extends PolicySet {
  * A map that keeps what is used: entries live in a young generation; when it is full it
  * becomes the old one (the previous old one is dropped), and an old entry that is used again
  * moves back to the young one. A domain's shared policies (SCPs, managed policies) stay; a
- * role's own inline policy goes soon after its profile is checked. Memory is bounded by
- * twice `capacity` entries however many profiles a run checks.
+ * role's own inline policy goes soon after its profile is checked. A generation is full at
+ * `capacity` entries or `maxWeight` weight (the JSON characters of the documents it holds:
+ * what a compiled policy costs grows with its text, so a count alone bounds nothing when
+ * documents are large). Memory is bounded by twice either bound however many profiles a
+ * run checks.
  */
 class Generations<K, V> {
-  private young = new Map<K, V>();
-  private old = new Map<K, V>();
+  private young = new Map<K, { readonly value: V; readonly weight: number }>();
+  private old = new Map<K, { readonly value: V; readonly weight: number }>();
+  private youngWeight = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly maxWeight: number,
+  ) {}
 
   get(k: K): V | undefined {
     const y = this.young.get(k);
-    if (y !== undefined) return y;
+    if (y !== undefined) return y.value;
     const o = this.old.get(k);
-    if (o !== undefined) this.set(k, o);
-    return o;
+    if (o === undefined) return undefined;
+    this.old.delete(k);
+    this.set(k, o.value, o.weight);
+    return o.value;
   }
 
-  set(k: K, v: V): void {
-    if (this.young.size >= this.capacity) {
+  set(k: K, v: V, weight: number): void {
+    if (this.young.size > 0 && (this.young.size >= this.capacity || this.youngWeight + weight > this.maxWeight)) {
       this.old = this.young;
       this.young = new Map();
+      this.youngWeight = 0;
     }
-    this.young.set(k, v);
+    const before = this.young.get(k);
+    if (before !== undefined) this.youngWeight -= before.weight;
+    this.young.set(k, { value: v, weight });
+    this.youngWeight += weight;
+  }
+
+  /** Adds to the weight of an entry of the young generation (e.g. a document compiled again under another name). */
+  grow(k: K, weight: number): void {
+    const y = this.young.get(k);
+    if (y === undefined) return;
+    this.young.set(k, { value: y.value, weight: y.weight + weight });
+    this.youngWeight += weight;
+  }
+
+  /** Entries held (both generations), for tests. */
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
+
+  /** Weight held (both generations), for tests. */
+  get weight(): number {
+    let w = this.youngWeight;
+    for (const e of this.old.values()) w += e.weight;
+    return w;
   }
 }
 
 export interface PolicyCompilerOptions {
   /** Distinct documents kept at least (at most twice as many); default 4,096. */
   readonly capacity?: number;
+  /**
+   * JSON characters of compiled documents kept at least (at most twice as many, plus one
+   * document); default 262,144 (about 20 MB of compiled policies held at most). A
+   * 10,000-profile domain's inline policies would otherwise keep 4,096 to 8,192 compiled
+   * documents (over 150 MB) that no other profile uses.
+   */
+  readonly maxChars?: number;
   /**
    * Refuse a document that `validate` calls an error (every rule, not only the grammar the
    * engine needs), as `check`, `explain` and `simulate` do: such a policy is never evaluated,
@@ -82,9 +122,10 @@ export class PolicyCompiler {
 
   constructor(options: PolicyCompilerOptions = {}) {
     const capacity = options.capacity ?? 4096;
+    const maxChars = options.maxChars ?? 262_144;
     this.validate = options.validate === true;
-    this.byContent = new Generations(capacity);
-    this.texts = new Generations(capacity * 4);
+    this.byContent = new Generations(capacity, maxChars);
+    this.texts = new Generations(capacity * 4, maxChars);
   }
   /** Documents compiled (cache misses) and served from the cache (hits), for benchmarks and tests. */
   compiled = 0;
@@ -98,7 +139,7 @@ export class PolicyCompiler {
   compile(document: unknown, kind: PolicyKind, name: string): CompiledPolicy {
     const text = this.text(document);
     let byName = this.byContent.get(text);
-    if (byName === undefined) this.byContent.set(text, (byName = new Map()));
+    if (byName === undefined) this.byContent.set(text, (byName = new Map()), 0);
     const key = `${kind}\u0000${name}`;
     const hit = byName.get(key);
     if (hit !== undefined) {
@@ -121,6 +162,8 @@ export class PolicyCompiler {
       result = e;
     }
     byName.set(key, result);
+    // Weighed by the text: each name a document is compiled under is a compiled copy.
+    this.byContent.grow(text, text.length);
     if (result instanceof PolicyCompileError) throw result;
     return result;
   }
@@ -130,7 +173,7 @@ export class PolicyCompiler {
     let t = this.texts.get(document);
     if (t === undefined) {
       t = JSON.stringify(document);
-      this.texts.set(document, t);
+      this.texts.set(document, t, t.length);
     }
     return t;
   }
@@ -138,6 +181,11 @@ export class PolicyCompiler {
   /** Distinct (document, kind, name) compiled so far (misses). */
   get size(): number {
     return this.count;
+  }
+
+  /** What the compiler holds now: distinct documents, their JSON characters (one per compiled copy), and texts kept. */
+  get held(): { readonly documents: number; readonly chars: number; readonly texts: number; readonly textChars: number } {
+    return { documents: this.byContent.size, chars: this.byContent.weight, texts: this.texts.size, textChars: this.texts.weight };
   }
 
   /**

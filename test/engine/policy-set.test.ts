@@ -53,6 +53,40 @@ describe('PolicyCompiler', () => {
     expect(c.compiled).toBe(52);
   });
 
+  it('thousands of distinct documents (a domain of inline policies) keep at most twice maxChars of text compiled, and the shared ones stay', () => {
+    const maxChars = 20_000;
+    const c = new PolicyCompiler({ maxChars });
+    const doc = (i: number) => ({ Version: '2012-10-17', Statement: [{ Sid: `Own${i}`, Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `arn:aws:s3:::team-data/user${i}/*` }] });
+    const scps = Array.from({ length: 5 }, (_, i) => ({ Version: '2012-10-17', Statement: [{ Sid: `Scp${i}`, Effect: 'Deny', Action: `ec2:Action${i}`, Resource: '*' }] }));
+    const firstScp = scps.map((d, i) => c.compile(d, 'scp', `policies.scp[0][${i}]`));
+    const longest = Math.max(...scps.map((d) => JSON.stringify(d).length), JSON.stringify(doc(9999)).length);
+    let most = 0;
+    for (let i = 0; i < 3_000; i++) {
+      c.compile(doc(i), 'identity', 'policies.identity[0]');
+      c.compile(doc(i), 'identity', 'policies.identity[0]'); // the profile's other steps
+      for (const [j, d] of scps.entries()) expect(c.compile(structuredClone(d), 'scp', `policies.scp[0][${j}]`)).toBe(firstScp[j]);
+      const held = c.held;
+      most = Math.max(most, held.chars);
+      expect(held.chars).toBeLessThanOrEqual(2 * maxChars + longest);
+      expect(held.textChars).toBeLessThanOrEqual(2 * maxChars + longest);
+    }
+    // Bounded, not emptied: the bound is reached, and the shared documents were compiled once.
+    expect(most).toBeGreaterThan(maxChars);
+    expect(c.compiled).toBe(3_000 + scps.length);
+    expect(c.held.documents).toBeLessThan(2 * (maxChars / 90));
+  });
+
+  it('a document compiled under several names weighs once per name', () => {
+    const c = new PolicyCompiler({ maxChars: 1_000_000 });
+    const text = JSON.stringify(allowGet()).length;
+    c.compile(allowGet(), 'identity', 'policies.identity[0]');
+    c.compile(allowGet(), 'identity', 'policies.identity[0]');
+    expect(c.held.chars).toBe(text);
+    c.compile(allowGet(), 'identity', 'policies.identity[1]');
+    c.compile(allowGet(), 'scp', 'policies.scp[0][0]');
+    expect(c.held).toMatchObject({ documents: 1, chars: 3 * text });
+  });
+
   it('a document that cannot be compiled throws PolicyCompileError naming it', () => {
     const bad = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:CurrentTime': 'tomorrow' } } }] };
     expect(() => new PolicyCompiler().policySet({ identity: [allowGet(), bad] }, 'resource')).toThrow(PolicyCompileError);
