@@ -38,9 +38,13 @@ interface Located {
 
 export class SnapshotLocator {
   private parsed: JsonParseResult | undefined;
-  /** Every policy document of the snapshot (an object with a Statement) → its JSON Pointer and path. */
-  private pointers: Map<object, Place> | undefined;
-  private readonly done = new Map<object, Located | null>();
+  /**
+   * Every policy document of the snapshot (an object with a Statement) → its JSON Pointers
+   * and paths, in file order: the reader makes equal documents one object (a managed policy
+   * listed under each role it is attached to), so one object can sit in several places.
+   */
+  private pointers: Map<object, Place[]> | undefined;
+  private readonly done = new Map<Place, Located | null>();
 
   constructor(
     private readonly snapshot: AccountSnapshot,
@@ -56,24 +60,23 @@ export class SnapshotLocator {
     if (!ref || ref.inFile || ref.slot === undefined || ref.kind === undefined) return o;
     const doc = documentAt(o.scenario, ref.slot);
     if (doc === null || typeof doc !== 'object') return o;
-    const at = this.locate(doc, ref);
+    const at = this.locate(doc, ref, o);
     if (!at) return o;
     const located: InvalidPolicyRef = { ...ref, inFile: { file: this.file, ...at } };
     const before = invalidPolicyText(ref);
     return { ...o, invalidPolicy: located, missing: (o.missing ?? []).map((m) => (m === before ? invalidPolicyText(located) : m)) };
   }
 
-  private locate(doc: object, ref: InvalidPolicyRef): Located | undefined {
-    const key = doc;
-    if (this.done.has(key)) return this.done.get(key) ?? undefined;
-    const found = this.find(doc, ref);
-    this.done.set(key, found ?? null);
+  private locate(doc: object, ref: InvalidPolicyRef, o: StepOutcome): Located | undefined {
+    const place = this.placeOf(doc, o);
+    if (place === undefined) return undefined;
+    if (this.done.has(place)) return this.done.get(place) ?? undefined;
+    const found = this.find(place, ref);
+    this.done.set(place, found ?? null);
     return found;
   }
 
-  private find(doc: object, ref: InvalidPolicyRef): Located | undefined {
-    const place = this.placeOf(doc);
-    if (place === undefined) return undefined;
+  private find(place: Place, ref: InvalidPolicyRef): Located | undefined {
     this.parsed ??= parseJson(this.text);
     if (!this.parsed.ok) return undefined;
     const node = nodeAtPointer(this.parsed.root, place.pointer);
@@ -84,24 +87,37 @@ export class SnapshotLocator {
     return f ? { path: f.path, line: f.line, column: f.column } : { path: node.path, line: node.loc.line, column: node.loc.column };
   }
 
-  private placeOf(doc: object): Place | undefined {
+  /** Where `doc` is: of several places, the one under the role the step's request is about (its caller's role, else the role it acts on). */
+  private placeOf(doc: object, o: StepOutcome): Place | undefined {
     if (!this.pointers) {
       this.pointers = new Map();
       collect(this.snapshot, '', '$', 0, this.pointers);
     }
-    return this.pointers.get(doc);
+    const places = this.pointers.get(doc);
+    if (places === undefined || places.length < 2) return places?.[0];
+    const request = o.scenario.request;
+    for (const arn of [request.principalRoleArn, request.resource]) {
+      const under = places.find((p) => {
+        const m = /^\/roles\/(\d+)\//.exec(p.pointer);
+        return m !== null && this.snapshot.roles[Number(m[1])]?.arn === arn;
+      });
+      if (under) return under;
+    }
+    return places[0];
   }
 }
 
 /** Records every policy-like object (one with a Statement) below `value` with its pointer and path. */
-function collect(value: unknown, pointer: string, path: string, depth: number, out: Map<object, Place>): void {
+function collect(value: unknown, pointer: string, path: string, depth: number, out: Map<object, Place[]>): void {
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) collect(value[i], `${pointer}/${i}`, childPath(path, i), depth + 1, out);
     return;
   }
   if (Object.prototype.hasOwnProperty.call(value, 'Statement')) {
-    out.set(value, { pointer, path });
+    const places = out.get(value);
+    if (places) places.push({ pointer, path });
+    else out.set(value, [{ pointer, path }]);
     return;
   }
   for (const k of Object.keys(value)) {

@@ -10,6 +10,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: no type declarations for a .mjs script
+import { generateAccount } from '../../bench/gen-account.mjs';
 import { BUILD_TIMEOUT_MS, ensureBuilt, runCli } from './helpers.js';
 
 const DIR = 'test/cli/fixtures/scenarios-invalid';
@@ -141,6 +143,33 @@ describe('check: an invalid policy in the snapshot is bad input (exit 2), not fa
       expect(t.stdout.replace(/\s+/g, '')).toContain(expected.replace(/\s+/g, ''));
     }
     expect(pretty.split('\n').length).toBeGreaterThan(40);
+  });
+
+  /**
+   * The snapshot reader makes equal documents one object (a managed policy is listed under
+   * every role it is attached to): the error still points at the copy under the profile's
+   * own role, not at the first role that lists the policy.
+   */
+  it('an invalid managed policy attached to every role is located under each profile\'s own role', () => {
+    const snap = (generateAccount as (o: object) => { roles: { name: string; attachedPolicies: unknown[] }[] })({ profiles: 4, spaces: 1, seed: 4 });
+    const bad = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'sagemaker:CreateTrainingJob', Resource: '*', Condition: { Null: { 'aws:RequestTag/project': 'tru' } } }] };
+    for (const r of snap.roles) r.attachedPolicies.push({ name: 'SharedBadPolicy', arn: 'arn:aws:iam::111122223333:policy/SharedBadPolicy', document: structuredClone(bad) });
+    const dir = mkdtempSync(path.join(tmpdir(), 'nbjob-check-shared-'));
+    const file = path.join(dir, 'domain.json');
+    writeFileSync(file, JSON.stringify(snap, null, 2));
+    const r = runCli(['check', '--snapshot', file, '--all-profiles', '--format', 'json']);
+    expect(r.status).toBe(2);
+    const report = JSON.parse(r.stdout) as { profiles: { kind: string; name: string; result: { steps: { missing: string[] | null }[] } }[] };
+    const users = report.profiles.filter((p) => p.kind === 'user-profile');
+    expect(users.length).toBe(4);
+    for (const p of users) {
+      const i = snap.roles.findIndex((role) => role.name === `StudioRole-${p.name}`);
+      expect(i).toBeGreaterThanOrEqual(0);
+      const k = snap.roles[i]!.attachedPolicies.length - 1;
+      const missing = p.result.steps.flatMap((s) => s.missing ?? []).filter((m) => m.includes('SharedBadPolicy') && m.includes(`of role StudioRole-${p.name}`));
+      expect(missing.length, p.name).toBeGreaterThan(0);
+      for (const m of missing) expect(m.replace(/\s+/g, '')).toContain(`at$.roles[${i}].attachedPolicies[${k}].document.Statement[0].Condition.Null["aws:RequestTag/project"]`);
+    }
   });
 
   it('the example without it still exits 1 (its steps fail)', () => {
