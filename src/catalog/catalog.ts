@@ -365,7 +365,7 @@ export function getActionByFullName(fullName: string): CatalogAction | undefined
   return getAction(fullName.slice(0, colon), fullName.slice(colon + 1));
 }
 
-const expansions = new Map<string, readonly string[]>();
+const expansions = new Map<string, readonly CatalogAction[]>();
 const MAX_EXPANSION_CACHE = 2000;
 
 /**
@@ -376,12 +376,21 @@ const MAX_EXPANSION_CACHE = 2000;
  * in Action, so `${...}` is literal text here. Results are cached.
  */
 export function expandActionPattern(pattern: string): readonly string[] {
+  return actionsMatching(pattern).map((a) => a.fullName);
+}
+
+/**
+ * The catalog's actions an Action pattern matches (what `expandActionPattern` names), as
+ * action records, cached per pattern: `validate` reads `s3:*` or `sagemaker:*` in every
+ * statement that names it, and looking each of hundreds of names up again was most of its time.
+ */
+export function actionsMatching(pattern: string): readonly CatalogAction[] {
   const key = pattern.toLowerCase();
   const hit = expansions.get(key);
   if (hit) return hit;
-  let result: string[];
+  let result: CatalogAction[];
   if (pattern === '*') {
-    result = listServices().flatMap((p) => [...(loadService(p)?.actions.values() ?? [])].map((a) => a.fullName));
+    result = listServices().flatMap((p) => [...(loadService(p)?.actions.values() ?? [])]);
   } else {
     const colon = pattern.indexOf(':');
     if (colon < 0) result = [];
@@ -398,10 +407,10 @@ export function expandActionPattern(pattern: string): readonly string[] {
         if (!data) continue;
         if (!wild) {
           const a = data.actions.get(actionPart.toLowerCase());
-          if (a) result.push(a.fullName);
+          if (a) result.push(a);
           continue;
         }
-        for (const a of data.actions.values()) if (matchesText(tokens, a.name, true)) result.push(a.fullName);
+        for (const a of data.actions.values()) if (matchesText(tokens, a.name, true)) result.push(a);
       }
     }
   }
@@ -413,6 +422,9 @@ export function expandActionPattern(pattern: string): readonly string[] {
 
 // ---------------------------------------------------------------------------------------
 // Resource types
+
+/** ARN parts in the order they are compared: resource part, service, then the rest. */
+const PART_ORDER = [5, 2, 0, 1, 3, 4] as const;
 
 /**
  * The resource types of `service` whose ARN format some ARN matched by `arnPattern` could
@@ -433,7 +445,12 @@ export function resourceTypesMatchingArn(service: string, arnPattern: string, op
   if (!split) return [];
   if (split.slice(0, 5).some((p) => p.includes('${'))) return all.map((r) => r.info);
   const tokens = split.map((p, i) => (i < 5 ? policyTokens(p, { variables: false }) : policyTokens(p)));
-  return all.filter((r) => r.parts !== undefined && r.parts.every((fp, i) => intersects(tokens[i] ?? [], fp, i < 5 || options.ignoreCase === true))).map((r) => r.info);
+  const fits = (parts: readonly (readonly GlobToken[])[], i: number): boolean => {
+    const fp = parts[i];
+    return fp !== undefined && intersects(tokens[i] ?? [], fp, i < 5 || options.ignoreCase === true);
+  };
+  // The resource part and the service tell most types apart: compare them first.
+  return all.filter((r) => r.parts !== undefined && r.parts.length === 6 && PART_ORDER.every((i) => fits(r.parts as readonly (readonly GlobToken[])[], i))).map((r) => r.info);
 }
 
 // ---------------------------------------------------------------------------------------

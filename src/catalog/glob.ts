@@ -100,8 +100,32 @@ function compatible(a: GlobToken, b: GlobToken, ignoreCase: boolean): boolean {
  * each pair is visited once.
  */
 export function intersects(a: readonly GlobToken[], b: readonly GlobToken[], ignoreCase = false): boolean {
-  const n = a.length;
-  const m = b.length;
+  // Literal heads and tails are consumed one character each in lockstep, so a common string
+  // starts (and ends) with characters both sides allow: compare them directly and walk only
+  // the rest. Most catalog comparisons end here (`log-group:` against `amzn-s3-demo-bucket`).
+  let start = 0;
+  let n = a.length;
+  let m = b.length;
+  while (start < n && start < m) {
+    const ta = a[start] as GlobToken;
+    const tb = b[start] as GlobToken;
+    if (ta.t !== 'lit' || tb.t !== 'lit') break;
+    if (!compatible(ta, tb, ignoreCase)) return false;
+    start++;
+  }
+  while (n > start && m > start) {
+    const ta = a[n - 1] as GlobToken;
+    const tb = b[m - 1] as GlobToken;
+    if (ta.t !== 'lit' || tb.t !== 'lit') break;
+    if (!compatible(ta, tb, ignoreCase)) return false;
+    n--;
+    m--;
+  }
+  if (start === 0 && n === a.length && m === b.length) return walk(a, b, n, m, ignoreCase);
+  return walk(a.slice(start, n), b.slice(start, m), n - start, m - start, ignoreCase);
+}
+
+function walk(a: readonly GlobToken[], b: readonly GlobToken[], n: number, m: number, ignoreCase: boolean): boolean {
   const width = m + 1;
   const seen = new Uint8Array((n + 1) * width);
   const stack: number[] = [0];

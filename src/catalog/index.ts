@@ -11,6 +11,7 @@ export {
   conditionKeyCandidates,
   conditionKeysOfAction,
   expandActionPattern,
+  actionsMatching,
   getAction,
   getActionByFullName,
   getService,

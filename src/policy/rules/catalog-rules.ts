@@ -16,9 +16,8 @@ import {
   conditionKey,
   conditionKeyCandidates,
   conditionKeysOfAction,
-  expandActionPattern,
+  actionsMatching,
   getAction,
-  getActionByFullName,
   getService,
   listServices,
   rcpSupportedServices,
@@ -171,8 +170,8 @@ function readActionEntry(entry: Located<string>, element: 'Action' | 'NotAction'
     return { entry, kind: 'unknown', wildcard, actions: [] };
   }
   if (wildcard) {
-    const names = expandActionPattern(v);
-    if (names.length === 0) {
+    const actions = actionsMatching(v);
+    if (actions.length === 0) {
       push(
         out,
         'warning',
@@ -182,7 +181,7 @@ function readActionEntry(entry: Located<string>, element: 'Action' | 'NotAction'
       );
       return { entry, kind: 'unknown', wildcard, actions: [] };
     }
-    return { entry, kind: 'resolved', wildcard, actions: names.map((n) => getActionByFullName(n)).filter((a): a is CatalogAction => a !== undefined) };
+    return { entry, kind: 'resolved', wildcard, actions };
   }
   const action = getAction(servicePart, actionPart);
   if (!action) {
@@ -218,6 +217,7 @@ function checkResources(st: Statement, entries: readonly ActionEntry[], fitCache
   if (!st.action || !resources || resources.length === 0) return; // NotResource and absent Resource are never judged
   if (entries.some((e) => e.kind !== 'resolved')) return; // "*", unknown or unjudged actions: we cannot say what the resource must be
   const hasStar = resources.some((r) => r.value === '*');
+  const onlyStar = hasStar && resources.every((r) => r.value === '*');
 
   // Actions with no resource type are authorized against "*" only (SAR: "If there is no value
   // for this column, you must specify all resources ("*")"; spec §1.5 matchResource).
@@ -237,6 +237,7 @@ function checkResources(st: Statement, entries: readonly ActionEntry[], fitCache
     }
   }
 
+  if (onlyStar) return; // "*" fits every resource type: nothing below can be said
   const typed = new Map<string, CatalogAction>();
   for (const e of entries) for (const a of e.actions) if (a.resourceTypes.length > 0) typed.set(a.fullName, a);
   if (typed.size === 0) return;
@@ -408,8 +409,11 @@ function exampleActionFor(info: CatalogConditionKey, key: string): string | unde
 }
 
 function checkConditions(st: Statement, entries: readonly ActionEntry[] | undefined, out: Finding[]): void {
+  if (st.condition.length === 0) return;
   const judgeApplicability = st.action !== undefined && entries !== undefined && entries.length > 0 && entries.every((e) => e.kind === 'resolved');
-  const actions = judgeApplicability ? [...new Set(entries.flatMap((e) => e.actions.map((a) => a.fullName)))] : [];
+  // The statement's actions, listed only when a service key's applicability is judged.
+  let listed: string[] | undefined;
+  const statementActions = (): string[] => (listed ??= [...new Set((entries ?? []).flatMap((e) => e.actions.map((a) => a.fullName)))]);
   for (const clause of st.condition) {
     const where = { path: clause.path, loc: clause.keyLoc };
     const info = conditionKey(clause.key);
@@ -443,6 +447,7 @@ function checkConditions(st: Statement, entries: readonly ActionEntry[] | undefi
     if (judgeApplicability && info.source === 'service' && !info.global) {
       const prefix = clause.key.slice(0, clause.key.indexOf(':')).toLowerCase();
       if (!serviceExists(prefix)) continue; // keys of identity providers (saml:, accounts.google.com:) are not judged
+      const actions = statementActions();
       if (actions.some((a) => actionSupportsConditionKey(a, clause.key))) continue;
       const example = exampleActionFor(info, clause.key);
       const similar = suggest(clause.key, new Set(actions.flatMap((a) => conditionKeysOfAction(a))));
