@@ -6,6 +6,10 @@
  *   npm run bench                      (builds, then runs this file)
  *   node bench/run.mjs [--quick] [--rounds N] [--round-ms MS] [--wildcard-cap-ms MS] [--json FILE]
  *
+ * From text, three ways: traces off, on, and validated (each policy also through validate's
+ * rules, as simulate, explain and check read them), beside JSON.parse of the same text alone,
+ * the ceiling of any from-text path.
+ *
  * iam-simulate is AGPL-3.0: it is never a dependency of the product. It lives in
  * tools/node_modules (tools/package.json); if it is missing, this script installs it with
  * `npm --prefix tools ci`, and if that fails it says clearly that the comparison was skipped.
@@ -112,9 +116,19 @@ function makeOurEvaluator(engine, scenario, trace) {
  * request decided, every call (what `nbjob-iam simulate` does for each file). Nothing is
  * reused between calls: the engine has no hidden cache. Returns () => decision.
  */
-function makeTextEvaluator(engine, scenario, trace) {
+function makeTextEvaluator(engine, scenario, trace, validate = false) {
   const text = JSON.stringify(scenario, null, 2);
-  return () => engine.simulate.simulateScenarioText(text, 'bench.json', { trace }).decision;
+  return () => engine.simulate.simulateScenarioText(text, 'bench.json', { trace, validate }).decision;
+}
+
+/**
+ * The ceiling of every from-text path: `JSON.parse` of the scenario text and nothing else.
+ * No reader that starts from text can be faster, so `parse / runSim` bounds what any
+ * from-text ratio against iam-simulate (which is handed parsed objects) can reach.
+ */
+function makeParseOnly(scenario) {
+  const text = JSON.stringify(scenario, null, 2);
+  return () => (JSON.parse(text) === null ? 'null' : 'parsed');
 }
 
 // ---------------------------------------------------------------- iam-simulate
@@ -244,6 +258,11 @@ async function main() {
     if (textOff() !== row.oursDecision || textOn() !== row.oursDecision) console.log(`warning: the text path disagrees for "${scenario.name}"`);
     row.textOff = measureSync(textOff);
     row.textOn = measureSync(textOn);
+    // What simulate, explain and check do: every policy also checked by validate's rules.
+    const textVal = makeTextEvaluator(ours, scenario, false, true);
+    if (textVal() !== row.oursDecision) console.log(`warning: the validated text path disagrees for "${scenario.name}"`);
+    row.textVal = measureSync(textVal);
+    row.parse = measureSync(makeParseOnly(scenario));
     if (!theirs.skipped) {
       const { simulation } = theirs.adapter.toSimulation(scenario);
       const probe = await theirs.sim.runSimulation(simulation, {});
@@ -262,7 +281,7 @@ async function main() {
 
   // overall: whole-mix evaluations per second (each item once per mix)
   const mixRate = (key) => (rows.every((r) => r[key]) ? 1 / rows.reduce((a, r) => a + 1 / r[key], 0) : undefined);
-  const overall = { name: 'OVERALL (whole mix)', oursOff: mixRate('oursOff'), oursOn: mixRate('oursOn'), textOff: mixRate('textOff'), textOn: mixRate('textOn'), run: mixRate('run'), unsafe: mixRate('unsafe') };
+  const overall = { name: 'OVERALL (whole mix)', oursOff: mixRate('oursOff'), oursOn: mixRate('oursOn'), textOff: mixRate('textOff'), textOn: mixRate('textOn'), textVal: mixRate('textVal'), parse: mixRate('parse'), run: mixRate('run'), unsafe: mixRate('unsafe') };
 
   console.log('');
   console.log(
@@ -288,6 +307,17 @@ async function main() {
     r.textOnVsUnsafe = r.unsafe ? r.textOn / r.unsafe : undefined;
     console.log(
       pad(r.name, 46) + lpad(fmtRate(r.textOff), 11) + lpad(fmtRate(r.textOn), 11) + lpad(fmtX(r.textOffVsRun), 12) + lpad(fmtX(r.textOffVsUnsafe), 12) + lpad(fmtX(r.textOnVsRun), 11) + lpad(fmtX(r.textOnVsUnsafe), 11),
+    );
+  }
+  console.log('\nfrom text, validated (what simulate, explain and check do), and the ceiling of any from-text path (JSON.parse alone):');
+  console.log(pad('mix item', 46) + lpad('validated', 11) + lpad('val/runSim', 12) + lpad('val/unsafe', 12) + lpad('JSON.parse', 12) + lpad('parse/runSim', 14) + lpad('parse/unsafe', 14));
+  for (const r of [...rows, overall]) {
+    r.textValVsRun = r.run ? r.textVal / r.run : undefined;
+    r.textValVsUnsafe = r.unsafe ? r.textVal / r.unsafe : undefined;
+    r.parseVsRun = r.run ? r.parse / r.run : undefined;
+    r.parseVsUnsafe = r.unsafe ? r.parse / r.unsafe : undefined;
+    console.log(
+      pad(r.name, 46) + lpad(fmtRate(r.textVal), 11) + lpad(fmtX(r.textValVsRun), 12) + lpad(fmtX(r.textValVsUnsafe), 12) + lpad(fmtRate(r.parse), 12) + lpad(fmtX(r.parseVsRun), 14) + lpad(fmtX(r.parseVsUnsafe), 14),
     );
   }
   const decisions = rows.map((r) => `${r.name}: ours=${r.oursDecision} runSimulation=${r.theirsDecision ?? '-'} runUnsafeSimulation=${r.theirsUnsafeDecision ?? '-'}`);
@@ -339,6 +369,7 @@ async function main() {
     ['text: ≥5× runUnsafeSimulation, traces off', overall.textOffVsUnsafe, 5, 'textOffVsUnsafe'],
     ['text: ≥100× runSimulation, traces on', overall.textOnVsRun, 100, 'textOnVsRun'],
     ['text: ≥5× runUnsafeSimulation, traces on', overall.textOnVsUnsafe, 5, 'textOnVsUnsafe'],
+    ['text, validated: ≥100× runSimulation', overall.textValVsRun, 100, 'textValVsRun'],
   ];
   console.log('\ngoals (overall mix):');
   for (const [label, x, min, key] of goals) {
@@ -346,6 +377,12 @@ async function main() {
     console.log(`  ${pad(label, 46)} ${lpad(fmtX(x), 8)}  ${verdict}`);
     const perItemMisses = rows.filter((r) => r[key] !== undefined && r[key] < min);
     if (perItemMisses.length) console.log(`    items below the goal: ${perItemMisses.map((r) => r.name).join(', ')}`);
+  }
+  if (overall.parseVsRun !== undefined) {
+    console.log(
+      `  ceiling from text: JSON.parse alone is ${fmtX(overall.parseVsRun)} runSimulation and ${fmtX(overall.parseVsUnsafe)} runUnsafeSimulation` +
+        (overall.parseVsRun < 100 ? ' (a from-text goal of 100× runSimulation cannot be met by any reader that parses the text)' : ''),
+    );
   }
   if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ machine, rows, overall, wildcard: wild }, null, 2));
   if (sink === -1) console.log(sink);
