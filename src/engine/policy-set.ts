@@ -14,7 +14,7 @@ import type { PolicySet } from './authorize.js';
 import type { CompiledPolicy } from './compile.js';
 import { compilePolicyDocument, PolicyCompileError } from './compile.js';
 import { readPolicyValue } from '../policy/read.js';
-import { ruleFindings } from '../policy/validate.js';
+import { refusingFinding, ruleFindings } from '../policy/validate.js';
 import type { ScenarioPolicies } from './types.js';
 
 /** A PolicySet whose every policy is compiled and free of errors: `authorize` uses it as is. */
@@ -154,7 +154,7 @@ export class PolicyCompiler {
       result = compilePolicyDocument(document, kind, name);
       if (this.validate) {
         const read = readPolicyValue(document, { kind, name });
-        const bad = read.policy ? ruleFindings(read.policy, { kind, name }).find((f) => f.severity === 'error') : undefined;
+        const bad = read.policy ? refusingFinding(ruleFindings(read.policy, { kind, name }), read.policy) : undefined;
         if (bad) result = new InvalidPolicyDocumentError(name, [{ message: bad.message, line: bad.line, column: bad.column, path: bad.path }]);
       }
     } catch (e) {

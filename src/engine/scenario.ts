@@ -8,7 +8,7 @@ import { nodeFromValue, parseJson } from '../policy/json.js';
 import type { JsonMember, JsonNode, JsonObjectNode } from '../policy/json.js';
 import type { PolicyKind } from '../policy/model.js';
 import { readPolicyNode } from '../policy/read.js';
-import { ruleFindings } from '../policy/validate.js';
+import { refusingFinding, ruleFindings } from '../policy/validate.js';
 import { DEFAULT_EVALUATION_OPTIONS } from './types.js';
 import type { DecisionResult, EvaluationOptions } from './types.js';
 import type { PolicyInput, PolicySet } from './authorize.js';
@@ -220,8 +220,9 @@ class Reader {
       const cp = compilePolicy(read.policy);
       const ce = cp.errors[0];
       // Every rule of `validate` (a Null value "tru", a look-alike letter in an action, …):
-      // a policy it calls an error is not evaluated, so its Deny cannot silently drop.
-      const ve = ce || !this.validate ? undefined : ruleFindings(read.policy, { kind, name }).find((f) => f.severity === 'error');
+      // a policy it calls an error is not evaluated, so its Deny cannot silently drop; except
+      // an unknown service or action, which IAM stores and never matches (refusingFinding).
+      const ve = ce || !this.validate ? undefined : refusingFinding(ruleFindings(read.policy, { kind, name }), read.policy);
       result = ce ? invalid(ce) : ve ? invalid(ve) : cp;
     }
     if (result instanceof ScenarioError) throw result;

@@ -62,6 +62,45 @@ export function ruleFindings(policy: Policy, options: ValidateOptions): Finding[
   return sortFindings(runRules(policy, options.kind, undefined, options));
 }
 
+/**
+ * Errors of `validate` that AWS stores and that evaluate exactly as written: an Action or
+ * NotAction entry naming a service or an action AWS does not have. IAM saves such a policy
+ * (its policy summary lists them as "unrecognized services" and "unrecognized actions":
+ * "Troubleshoot IAM policies", "Policy summary (list of services)") and the entry never
+ * matches a request for any other action, which is what the engine does with it too: it
+ * compares action text and never consults the catalog. So a decision over such a policy is
+ * the one AWS makes even when the catalog is older than the service (an SCP that still names
+ * `deepracer:*`): the finding is reported, never a reason to leave a step undecided.
+ *
+ * Only for an entry of plain printable ASCII: a look-alike letter, an invisible or a space
+ * character (`sagemaker:CreateTrainingJоb` with a Cyrillic о) is what no AWS page says how
+ * it is stored or matched, so such a policy stays refused (undecided, never a pass).
+ */
+export const DECIDABLE_ERROR_CODES: ReadonlySet<string> = new Set(['unknown-service', 'unknown-action']);
+
+const PLAIN_ENTRY = /^[\x21-\x7e]+$/;
+
+/** The Action and NotAction entries of a policy by JSON path. */
+function actionEntries(policy: Policy): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const st of policy.statements) for (const e of [...(st.action ?? []), ...(st.notAction ?? [])]) out.set(e.path, e.value);
+  return out;
+}
+
+/**
+ * The finding that keeps `policy` from being evaluated (`check`, `explain`, `simulate`): the
+ * first error of `validate` whose effect on a decision is not known, if any.
+ */
+export function refusingFinding(findings: readonly Finding[], policy: Policy): Finding | undefined {
+  let entries: Map<string, string> | undefined;
+  return findings.find((f) => {
+    if (f.severity !== 'error') return false;
+    if (!DECIDABLE_ERROR_CODES.has(f.code)) return true;
+    const value = (entries ??= actionEntries(policy)).get(f.path);
+    return value === undefined || !PLAIN_ENTRY.test(value);
+  });
+}
+
 /** Validates policy text: grammar errors first, then every rule, sorted by position. */
 export function validatePolicyText(text: string, options: ValidateOptions): { policy?: Policy; findings: Finding[] } {
   const read = readPolicyText(text, options);

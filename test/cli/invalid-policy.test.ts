@@ -176,3 +176,43 @@ describe('check: an invalid policy in the snapshot is bad input (exit 2), not fa
     expect(runCli(['check', '--example']).status).toBe(1);
   });
 });
+
+/**
+ * A policy whose only errors are Action entries naming a service or action AWS does not have
+ * (plain ASCII) is decided as written: AWS stores it and the entry never matches another
+ * action ("Troubleshoot IAM policies": unrecognized services and actions). simulate gives the
+ * decision (exit 0 when expected), never a refusal.
+ */
+describe('simulate: an SCP naming a service AWS does not have is decided, not refused', () => {
+  const scenario = (action: unknown, expect: string): string =>
+    JSON.stringify({
+      name: 'SCP with a retired service',
+      doc: 'Troubleshoot IAM policies (unrecognized services and actions in a policy)',
+      request: { principal: 'arn:aws:sts::111122223333:assumed-role/NotebookJobRole/SageMaker', principalRoleArn: 'arn:aws:iam::111122223333:role/NotebookJobRole', action: 'sagemaker:CreateTrainingJob', resource: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/j1' },
+      policies: {
+        identity: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sagemaker:*', Resource: '*' }] }],
+        scp: [[{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }, { Effect: 'Deny', Action: action, Resource: '*' }] }]],
+      },
+      expect,
+    });
+  const dir = mkdtempSync(path.join(tmpdir(), 'nbjob-decidable-'));
+
+  it('Deny deepracer:* does not deny sagemaker:CreateTrainingJob: Allow, exit 0', () => {
+    const file = path.join(dir, 'retired.json');
+    writeFileSync(file, scenario('deepracer:*', 'Allow'));
+    const r = runCli(['simulate', '--format', 'json', file]);
+    expect(r.status).toBe(0);
+    const json = JSON.parse(r.stdout) as { decision?: string; error?: string };
+    expect(json.error).toBeUndefined();
+    expect(json.decision).toBe('Allow');
+  });
+
+  it('the same Deny with the real action beside it: ExplicitDeny, exit 0', () => {
+    const file = path.join(dir, 'retired-and-real.json');
+    writeFileSync(file, scenario(['deepracer:*', 'sagemaker:CreateTrainingJob'], 'ExplicitDeny'));
+    const r = runCli(['simulate', '--format', 'json', file]);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { decision?: string }).decision).toBe('ExplicitDeny');
+  });
+});
+

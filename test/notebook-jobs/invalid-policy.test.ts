@@ -99,3 +99,41 @@ describe('check: an invalid SCP makes the steps it takes part in undecided, neve
     expect(r.steps.find((o) => o.step.id === 'submit.upload-input')?.status).toBe('pass');
   });
 });
+
+/**
+ * An Action entry naming a service or action AWS does not have, in plain ASCII, is stored by
+ * AWS and never matches a request of another action ("Troubleshoot IAM policies": policy
+ * summaries list unrecognized services and actions). The engine compares action text, so the
+ * decision is AWS's own: such an SCP leaves no step undecided (an organization whose SCPs still
+ * name retired services, e.g. `deepracer:*`, gets an answer), and its other entries still count.
+ */
+describe('check: an SCP naming a service or action AWS does not have is evaluated as written', () => {
+  const DECIDED: ReadonlyArray<readonly [string, Record<string, unknown>]> = [
+    ['an unknown service (deepracer:*)', { ...DENY, Action: 'deepracer:*' }],
+    ['an ASCII typo in the action (CreateTrainingJb)', { ...DENY, Action: 'sagemaker:CreateTrainingJb' }],
+    ['an unknown service in NotAction of an Allow-list SCP', { Sid: 'AllowAll', Effect: 'Allow', NotAction: 'sumerian:*', Resource: '*' }],
+  ];
+  for (const [what, statement] of DECIDED) {
+    it(`${what}: every required step still passes, none undecided`, () => {
+      const r = run(withScp(statement));
+      expect(r.steps.filter((o) => o.status === 'undecided').map((o) => o.step.id)).toEqual([]);
+      expect(r.steps.find((o) => o.step.id === 'run.create-training-job')?.status).toBe('pass');
+      expect(r.summary.ok).toBe(true);
+    });
+  }
+
+  it('an unknown service beside a real action: the Deny still applies to the real one', () => {
+    const r = run(withScp({ ...DENY, Action: ['deepracer:*', 'sagemaker:CreateTrainingJob'] }));
+    const s = r.steps.find((o) => o.step.id === 'run.create-training-job')!;
+    expect(s.status).toBe('fail');
+    expect(s.decision).toBe('ExplicitDeny');
+    expect(s.invalidPolicy).toBeUndefined();
+  });
+
+  it('a look-alike letter next to an unknown service still leaves the steps undecided', () => {
+    const r = run(withScp({ ...DENY, Action: ['deepracer:*', 'sagemaker:CreateTrainingJ\u043eb'] }));
+    const s = r.steps.find((o) => o.step.id === 'run.create-training-job')!;
+    expect(s.status).toBe('undecided');
+    expect(s.invalidPolicy).toMatchObject({ layer: 'scp', code: 'unknown-action' });
+  });
+});
