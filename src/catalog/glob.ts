@@ -155,7 +155,25 @@ function walk(a: readonly GlobToken[], b: readonly GlobToken[], n: number, m: nu
 
 /** Does the concrete `text` match the tokens? */
 export function matchesText(tokens: readonly GlobToken[], text: string, ignoreCase = false): boolean {
-  return intersects(tokens, literalTokens(text), ignoreCase);
+  // Literal heads and tails first, against the text itself: most templates differ from a name
+  // in their first characters, and a 50,000-character key then costs no token per character.
+  let start = 0;
+  let n = tokens.length;
+  let end = text.length;
+  while (start < n && start < end) {
+    const t = tokens[start] as GlobToken;
+    if (t.t !== 'lit') break;
+    if (!compatible(t, { t: 'lit', c: text[start] as string }, ignoreCase)) return false;
+    start++;
+  }
+  while (n > start && end > start) {
+    const t = tokens[n - 1] as GlobToken;
+    if (t.t !== 'lit') break;
+    if (!compatible(t, { t: 'lit', c: text[end - 1] as string }, ignoreCase)) return false;
+    n--;
+    end--;
+  }
+  return intersects(start === 0 && n === tokens.length ? tokens : tokens.slice(start, n), literalTokens(text.slice(start, end)), ignoreCase);
 }
 
 /** True if the policy text has `*` or `?`. */

@@ -19,6 +19,7 @@
  *   the decoded document itself), `aws cloudtrail lookup-events` (CloudTrailEvent strings),
  *   CloudTrail log files ({"Records": [...]}) and single CloudTrail events.
  */
+import { trimEndOf } from '../text/trim.js';
 
 /** Policy layers as AWS names them in a message, in the engine's layer names. */
 export type NamedLayer = 'identity' | 'resource' | 'scp' | 'rcp' | 'permissionsBoundary' | 'session' | 'vpcEndpoint';
@@ -108,7 +109,7 @@ const ACCESS_WORDS = /access ?denied|not authorized|unauthorized|forbidden/i;
 
 /** Strips the punctuation a sentence puts after an ARN. */
 function cleanArn(s: string): string {
-  return s.replace(/^["'“]|["'”]$/g, '').replace(/[.,;)]+$/, '');
+  return trimEndOf(s.replace(/^["'“]|["'”]$/g, ''), '.,;)');
 }
 
 interface IamParts {
@@ -166,7 +167,7 @@ function parseIamMessage(text: string): IamParts | undefined {
 function s3UriResource(text: string): string | undefined {
   const m = /\bs3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/[^\s"'<>]*)?/.exec(text);
   if (!m) return undefined;
-  const key = (m[2] ?? '').replace(/^\//, '').replace(/[.,;)]+$/, '');
+  const key = trimEndOf((m[2] ?? '').replace(/^\//, ''), '.,;)');
   return `arn:aws:s3:::${m[1]}${key ? `/${key}` : ''}`;
 }
 

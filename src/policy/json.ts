@@ -128,7 +128,8 @@ function findExcessiveNesting(text: string, maxDepth: number): SourcePosition | 
 
 /** The line and column just after the last character of `text` (trailing whitespace ignored). */
 function endPosition(text: string): { line: number; column: number } {
-  const body = text.replace(/\s+$/, '');
+  // trimEnd, not /\s+$/: the regular expression is quadratic on a long run of spaces mid-text.
+  const body = text.trimEnd();
   const lines = body.split(/\r\n|\r|\n/);
   return { line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1 };
 }

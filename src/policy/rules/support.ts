@@ -281,19 +281,33 @@ export type ParsedOperator =
       readonly suggestion?: string;
     };
 
-function levenshtein(a: string, b: string): number {
+/**
+ * Edit distance, or Infinity once it is certainly above `max`: lengths further apart than
+ * `max`, or a row whose every cell is above it. An operator written with 900,000 characters
+ * cost minutes against the 27 operator names before this bound.
+ */
+function levenshtein(a: string, b: string, max: number): number {
   if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > max) return Infinity;
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+      const d = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      cur.push(d);
+      if (d < rowMin) rowMin = d;
     }
+    if (rowMin > max) return Infinity;
     prev = cur;
   }
-  return prev[b.length] ?? Math.max(a.length, b.length);
+  const d = prev[b.length] ?? Infinity;
+  return d > max ? Infinity : d;
 }
+
+/** The largest distance suggestOperator accepts for any operator name (see its last check). */
+const MAX_OPERATOR_DISTANCE = Math.max(2, ...[...OPERATOR_FAMILIES.keys()].map((b) => Math.floor(b.length / 4)));
 
 /** Parses `ForAnyValue:StringLikeIfExists` and the like. Case mismatches parse, with `exact: false`. */
 export function parseOperator(raw: string): ParsedOperator {
@@ -341,7 +355,7 @@ function suggestOperator(raw: string): string | undefined {
     let bestSet: SetPrefix | undefined;
     let bestSetD = Infinity;
     for (const s of setCands) {
-      const d = levenshtein(pre, s.toLowerCase());
+      const d = levenshtein(pre, s.toLowerCase(), 3);
       if (d < bestSetD) {
         bestSetD = d;
         bestSet = s;
@@ -360,7 +374,7 @@ function suggestOperator(raw: string): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const b of BASE_OPERATORS) {
-    const d = levenshtein(lower, b.toLowerCase());
+    const d = levenshtein(lower, b.toLowerCase(), MAX_OPERATOR_DISTANCE);
     if (d < bestD) {
       bestD = d;
       best = b;

@@ -11,6 +11,7 @@
 import type { GeneratedPolicy, GenerateResult } from '../../notebook-jobs/generate.js';
 import { roleName } from '../../notebook-jobs/generate.js';
 import { describePolicy, header, statementsOf, whyNotDeployed } from './common.js';
+import { trimEndOf, trimStartOf } from '../../text/trim.js';
 
 /** A string literal of HCL: JSON escapes are HCL escapes; template sequences are escaped. */
 function hclString(s: string): string {
@@ -33,10 +34,7 @@ export function hclValue(value: unknown, indent = ''): string {
 }
 
 function ident(s: string): string {
-  const id = s
-    .toLowerCase()
-    .replace(/[^a-z0-9_]+/g, '_')
-    .replace(/^_+|_+$/g, '');
+  const id = trimEndOf(trimStartOf(s.toLowerCase().replace(/[^a-z0-9_]+/g, '_'), '_'), '_');
   return /^[a-z_]/.test(id) ? id : `p_${id}`;
 }
 
