@@ -600,7 +600,15 @@ function readVpcEndpoints(dir: CliDir): VpcEndpoint[] {
 
 function readKms(dir: CliDir): KmsKey[] {
   const aliasesBody = dir.read('kms-list-aliases.json');
-  const aliases = isObject(aliasesBody) ? list(aliasesBody.Aliases).filter(isObject) : [];
+  const aliases = isObject(aliasesBody) ? list(aliasesBody.Aliases) : [];
+  // An alias name that is not a string is named (its JSON path), never turned into text.
+  const aliasesOf = (keyId: string): string[] =>
+    aliases.flatMap((a, i) => {
+      if (!isObject(a) || a.TargetKeyId !== keyId) return [];
+      if (typeof a.AliasName === 'string') return [a.AliasName];
+      dir.wrongShape('kms-list-aliases.json', `$.Aliases[${i}].AliasName`, 'a string (the output of aws kms list-aliases)');
+      return [];
+    });
   return dir.matching('kms-describe-key-').flatMap(({ file, middle }) => {
     const body = dir.read(file);
     const meta = isObject(body) && isObject(body.KeyMetadata) ? body.KeyMetadata : undefined;
@@ -615,7 +623,7 @@ function readKms(dir: CliDir): KmsKey[] {
       {
         arn: meta.Arn,
         keyId: meta.KeyId,
-        aliases: aliases.filter((a) => a.TargetKeyId === meta.KeyId).map((a) => String(a.AliasName)),
+        aliases: aliasesOf(meta.KeyId),
         keyManager: meta.KeyManager === 'AWS' ? 'AWS' : 'CUSTOMER',
         policy,
       } satisfies KmsKey,
