@@ -7,7 +7,7 @@
  * fresh random seed (printed; FUZZ_SEED replays it): over 10⁶ cases in all (docs/fuzzing.md).
  */
 import fc from 'fast-check';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { expect } from 'vitest';
 import { fuzzSeed } from '../properties/generators.js';
@@ -37,34 +37,51 @@ export const SEED = fuzzSeed();
 export const TIMEOUT = SCALE === undefined ? 180_000 : 0;
 
 function preview(t: unknown): string {
-  const c = (Array.isArray(t) ? t[0] : t) as { bytes?: Buffer; c?: { bytes?: Buffer } } | undefined;
-  const bytes = c?.bytes ?? c?.c?.bytes;
+  const bytes = caseBytes(t);
   return bytes ? JSON.stringify(bytes.subarray(0, 600).toString('utf8')) : '';
+}
+
+/**
+ * FUZZ_SEED=<seed> FUZZ_PATH=<path> replays the one case a failure named (both are in its
+ * message); the case's bytes are then also written to reports/fuzz-case-<seed>-<path>.bin.
+ */
+const REPLAY_PATH = process.env.FUZZ_PATH;
+
+function caseBytes(t: unknown): Buffer | undefined {
+  const c = (Array.isArray(t) ? t[0] : t) as { bytes?: Buffer; c?: { bytes?: Buffer } } | undefined;
+  return c?.bytes ?? c?.c?.bytes;
+}
+
+function report(details: fc.RunDetails<[unknown]>, numRuns: number): number {
+  if (details.failed) {
+    if (REPLAY_PATH !== undefined) {
+      const bytes = caseBytes(details.counterexample?.[0]);
+      if (bytes) {
+        mkdirSync(`${ROOT}reports`, { recursive: true });
+        writeFileSync(`${ROOT}reports/fuzz-case-${details.seed}-${REPLAY_PATH.replace(/:/g, '.')}.bin`, bytes);
+      }
+    }
+    expect.fail(`seed ${details.seed}, path ${details.counterexamplePath}: ${String(details.errorInstance)}\ncase (first 600 bytes): ${preview(details.counterexample?.[0])}`);
+  }
+  if (REPLAY_PATH === undefined) expect(details.numRuns).toBe(numRuns);
+  return details.seed;
 }
 
 /** Runs `check` on `numRuns` cases; a failure names the seed and path that replay it. */
 export function run<T>(arb: fc.Arbitrary<T>, numRuns: number, check: (t: T) => void): number {
   const details = fc.check(
     fc.property(arb, (t) => check(t)),
-    { numRuns, seed: SEED, endOnFailure: true },
+    { numRuns, seed: SEED, endOnFailure: true, ...(REPLAY_PATH !== undefined ? { path: REPLAY_PATH } : {}) },
   );
-  if (details.failed) {
-    expect.fail(`seed ${details.seed}, path ${details.counterexamplePath}: ${String(details.errorInstance)}\ncase (first 600 bytes): ${preview(details.counterexample?.[0])}`);
-  }
-  expect(details.numRuns).toBe(numRuns);
-  return details.seed;
+  return report(details as fc.RunDetails<[unknown]>, numRuns);
 }
 
 export async function runAsync<T>(arb: fc.Arbitrary<T>, numRuns: number, check: (t: T) => Promise<void>): Promise<number> {
   const details = await fc.check(
     fc.asyncProperty(arb, (t) => check(t)),
-    { numRuns, seed: SEED, endOnFailure: true },
+    { numRuns, seed: SEED, endOnFailure: true, ...(REPLAY_PATH !== undefined ? { path: REPLAY_PATH } : {}) },
   );
-  if (details.failed) {
-    expect.fail(`seed ${details.seed}, path ${details.counterexamplePath}: ${String(details.errorInstance)}\ncase (first 600 bytes): ${preview(details.counterexample?.[0])}`);
-  }
-  expect(details.numRuns).toBe(numRuns);
-  return details.seed;
+  return report(details as fc.RunDetails<[unknown]>, numRuns);
 }
 
 /** One summary line per target under `npm run fuzz` (docs/fuzzing.md quotes them). */
