@@ -11,6 +11,7 @@ import { RequestError } from '../engine/request.js';
 import { renderResidual } from '../engine/residual.js';
 import { resourceKind } from '../engine/scenario.js';
 import { simulateScenario } from '../engine/simulate.js';
+import type { InvalidPolicy } from '../engine/scenario.js';
 import type { EvaluationOptions, Scenario } from '../engine/types.js';
 import type { EngineVerdict, Evaluate } from './check.js';
 
@@ -28,6 +29,10 @@ export function engineEvaluator(options?: Partial<EvaluationOptions>): Evaluate 
   // never evaluated, so the step is undecided (never Allow).
   const compiler = new PolicyCompiler({ validate: true });
   const authOptions = { ...options, trace: false };
+  // The compiler throws the same error object for the same document in the same slot, and
+  // reads policies in the scenario reader's order: the reader's verdict for that error is
+  // kept for the run, so a 600 KB invalid policy is not read again for every step.
+  const refused = new WeakMap<PolicyCompileError, InvalidPolicy>();
   return (scenario: Scenario): EngineVerdict => {
     let r;
     let set;
@@ -36,10 +41,15 @@ export function engineEvaluator(options?: Partial<EvaluationOptions>): Evaluate 
       r = authorize(scenario.request, set, authOptions);
     } catch (e) {
       if (!(e instanceof PolicyCompileError || e instanceof RequestError)) throw e;
+      const known = e instanceof PolicyCompileError ? refused.get(e) : undefined;
+      if (known) return { decision: 'ImplicitDeny', invalidPolicy: known };
       // The rare path: read the scenario again through the validating reader, which names the
       // refused policy (slot, kind, code, line and column) the way every command reports it.
       const v = simulateScenario(scenario, { ...options, trace: false, validate: true });
-      if (v.invalidPolicy) return { decision: 'ImplicitDeny', invalidPolicy: v.invalidPolicy };
+      if (v.invalidPolicy) {
+        if (e instanceof PolicyCompileError && v.invalidPolicy.slot === e.policyName) refused.set(e, v.invalidPolicy);
+        return { decision: 'ImplicitDeny', invalidPolicy: v.invalidPolicy };
+      }
       // A policy of the account that the engine cannot read: say which, never guess.
       throw new CheckEngineError(v.error ?? `(scenario): ${e.message}`);
     }
