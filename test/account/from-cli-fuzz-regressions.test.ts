@@ -31,3 +31,19 @@ describe('snapshot --from-cli: tag values of the wrong type ("Tagging AWS resour
     );
   });
 });
+
+describe('snapshot --from-cli: an alias name of the wrong type (AWS KMS API, ListAliases: AliasName is a string)', () => {
+  it.each([[{ '__defineGetter__': 'x' }], [[]], [7], [null]])('an AliasName %j is an error at its path, never an exception', (name) => {
+    const d = withFile('kms-list-aliases.json', {
+      Aliases: [
+        { AliasName: name, AliasArn: 'arn:aws:kms:us-east-1:111122223333:alias/x', TargetKeyId: '5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
+        { AliasName: 'alias/notebook-jobs', AliasArn: 'arn:aws:kms:us-east-1:111122223333:alias/notebook-jobs', TargetKeyId: '5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
+      ],
+    });
+    const r = snapshotFromCliDir(d);
+    const key = r.snapshot?.kmsKeys.find((k) => k.keyId === '5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
+    expect(key?.aliases).toEqual(['alias/notebook-jobs']);
+    expect(r.errors).toContainEqual(expect.objectContaining({ file: 'kms-list-aliases.json', path: '$.Aliases[0].AliasName' }));
+  });
+});
+
