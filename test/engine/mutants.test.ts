@@ -18,7 +18,7 @@ import { parseDate, parseNumber } from '../../src/engine/values.js';
 import type { ResidualClause } from '../../src/engine/residual.js';
 import { parseTemplate, templateText, UNKNOWN } from '../../src/engine/variables.js';
 import { compileWildcard, compileWildcardTokens, wildcardMatch } from '../../src/engine/wildcard.js';
-import { A, ALICE, allow, decision, deny, doc, policy, run, SESSION } from './helpers.js';
+import { A, ALICE, allow, B, decision, deny, doc, policy, run, SESSION } from './helpers.js';
 
 const opts = (o: Partial<EvaluationOptions>): { trace: false } & Partial<EvaluationOptions> => ({ trace: false, ...o });
 
@@ -655,5 +655,85 @@ describe('statement traces: conditions, outcome, principal, and the first decidi
     const r = authorize({ ...get, context: { 'aws:RequestTag/Team': 'blue', 'aws:RequestTag/team': ['red', 'green'], 'aws:SourceVpc': 'vpc-1' } }, { identity: [policy(doc(allow('s3:*')))] });
     expect(r.trace?.context['aws:requesttag/team']).toEqual(['blue', 'red,green']);
     expect(r.trace?.context['aws:sourcevpc']).toBe('vpc-1');
+  });
+});
+
+describe('which layers apply, and the trace says why not ("Policy evaluation logic", spec §4.2)', () => {
+  const get = { principal: ALICE, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', resourceAccount: A };
+  const all = policy(doc(allow('*')));
+  const layers = (r: ReturnType<typeof authorize>): unknown[] => (r.trace?.layers ?? []).map((l) => ({ layer: l.layer, ...(l.level !== undefined ? { level: l.level } : {}), applies: l.applies, ...(l.note ? { note: l.note } : {}) }));
+
+  it('sts:GetCallerIdentity is allowed for every signed caller, whatever denies it; not for anonymous callers (STS API reference: GetCallerIdentity)', () => {
+    const denyAll = { identity: [policy(doc(deny('*')))] };
+    const r = authorize({ ...get, action: 'sts:GetCallerIdentity', resource: '*' }, denyAll);
+    expect(r).toMatchObject({ decision: 'Allow', reason: 'sts:GetCallerIdentity is always allowed for a signed request', decidedBy: { layer: 'request', reason: 'sts:GetCallerIdentity is always allowed' } });
+    expect(r.trace?.notes).toEqual(['sts:GetCallerIdentity needs no permission; explicit denies do not apply (G44)']);
+    expect(authorize({ ...get, principal: 'anonymous', action: 'sts:GetCallerIdentity', resource: '*' }, {}).decision).toBe('ImplicitDeny');
+  });
+
+  it('the root user cannot assume a role; a role of another account cannot be passed ("AssumeRole", "Granting a user permissions to pass a role")', () => {
+    const root = authorize({ ...get, principal: `arn:aws:iam::${A}:root`, action: 'sts:AssumeRole', resource: `arn:aws:iam::${A}:role/R` }, { resource: policy(doc({ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }), 'trust') });
+    expect(root).toMatchObject({ decision: 'ImplicitDeny', reason: 'the root user cannot call sts:AssumeRole', decidedBy: { layer: 'request', reason: 'root credentials cannot assume roles' } });
+    expect(root.trace?.notes).toEqual(['STS AssumeRole API: root user credentials cannot assume roles']);
+    const pass = authorize({ principal: ALICE, action: 'iam:PassRole', resource: `arn:aws:iam::${B}:role/R` }, { identity: [all] });
+    expect(pass).toMatchObject({ decision: 'ImplicitDeny', reason: 'a role in another account cannot be passed', decidedBy: { layer: 'request', reason: 'cross-account iam:PassRole is never allowed' } });
+    expect(pass.trace?.notes).toEqual(['"Granting a user permissions to pass a role": a role of another account cannot be passed']);
+  });
+
+  it('service principals and anonymous callers have no identity side and no SCPs ("SCP effects on permissions")', () => {
+    const bucket = policy(doc({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }), 'bucket');
+    const svc = authorize({ ...get, principal: 'sagemaker.amazonaws.com' }, { identity: [all], resource: bucket, scp: [[all]] });
+    expect(svc.decision).toBe('Allow');
+    expect(layers(svc)).toEqual([
+      { layer: 'identity', applies: false, note: 'no identity policies for a service caller' },
+      { layer: 'resource', applies: true },
+      { layer: 'scp', applies: false, note: 'SCPs do not apply to service principals' },
+    ]);
+    expect(svc.trace?.notes).toEqual(['a service caller has no identity policies', 'SCPs do not apply to service principals']);
+    const anon = authorize({ ...get, principal: 'anonymous' }, { resource: bucket, scp: [[all]] });
+    expect(layers(anon)).toContainEqual({ layer: 'scp', applies: false, note: 'SCPs do not apply to anonymous callers' });
+  });
+
+  it('SCPs do not apply to the management account or to service-linked roles; each SCP level is traced ("SCP effects on permissions")', () => {
+    const mgmt = authorize({ ...get, principalIsManagementAccount: true }, { identity: [all], scp: [[]] });
+    expect(mgmt.decision).toBe('Allow');
+    expect(layers(mgmt)).toEqual([{ layer: 'identity', applies: true }, { layer: 'scp', applies: false, note: 'SCPs do not apply to the management account' }]);
+    const slr = authorize({ ...get, principal: `arn:aws:sts::${A}:assumed-role/AWSServiceRoleForX/s`, principalRoleArn: `arn:aws:iam::${A}:role/aws-service-role/x.amazonaws.com/AWSServiceRoleForX` }, { identity: [all], scp: [[]] });
+    expect(slr.trace?.notes).toContain('SCPs do not apply to service-linked roles');
+    const lv = authorize(get, { identity: [all], scp: [[all], []] });
+    expect(lv.decision).toBe('ImplicitDeny');
+    expect(layers(lv)).toEqual([{ layer: 'identity', applies: true }, { layer: 'scp', level: 0, applies: true }, { layer: 'scp', level: 1, applies: true, note: 'no SCP attached at this level: nothing is allowed' }]);
+  });
+
+  it('RCP levels: RCPFullAWSAccess implied or not, an RCP Deny names its layer and level ("Resource control policies")', () => {
+    const rcpDeny = policy(doc({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }), 'rcp', 'NoS3');
+    const implied = authorize(get, { identity: [all], rcp: [[], []] });
+    expect(implied.decision).toBe('Allow');
+    expect(layers(implied).slice(1)).toEqual([
+      { layer: 'rcp', level: 0, applies: true, note: 'RCPFullAWSAccess is implied at this level' },
+      { layer: 'rcp', level: 1, applies: true, note: 'RCPFullAWSAccess is implied at this level' },
+    ]);
+    const explicit = authorize(get, { identity: [all], rcp: [[policy(doc({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }), 'rcp')]], rcpFullAccessImplied: false });
+    expect(explicit.decision).toBe('Allow');
+    expect(layers(explicit).slice(1)).toEqual([{ layer: 'rcp', level: 0, applies: true }]);
+    const denied = authorize(get, { identity: [all], rcp: [[], [rcpDeny]] });
+    expect(denied.decidedBy).toMatchObject({ layer: 'rcp', level: 1, policy: 'NoS3' });
+  });
+
+  it('a session policy is a layer of its own; a federated-user session without one has no permissions ("Session policies", GetFederationToken)', () => {
+    const sess = { ...get, principal: SESSION, principalRoleArn: `arn:aws:iam::${A}:role/App` };
+    const denied = authorize(sess, { identity: [all], session: [policy(doc(deny('s3:*')), 'session', 'sp')] });
+    expect(denied.decidedBy).toMatchObject({ layer: 'session', policy: 'sp' });
+    const ok = authorize(sess, { identity: [all], session: [policy(doc(allow('s3:*')), 'session')] });
+    expect(layers(ok)).toEqual([{ layer: 'identity', applies: true }, { layer: 'session', applies: true }]);
+    const fed = authorize({ ...get, principal: `arn:aws:sts::${A}:federated-user/bob` }, { identity: [all] });
+    expect(fed.decision).toBe('ImplicitDeny');
+    expect(fed.trace?.notes).toContain('GetFederationToken: a federated-user session without a session policy has no permissions');
+  });
+
+  it('a policy of a kind without Principal (e.g. an SCP) given where Principal is read applies to every caller, as written', () => {
+    const scpDeny = policy(doc(deny('s3:*')), 'scp', 'NoS3');
+    expect(authorize(get, { identity: [all], vpcEndpoint: scpDeny }, { trace: false }).decision).toBe('ExplicitDeny');
+    expect(authorize(get, { identity: [all], rcp: [[scpDeny]] }, { trace: false }).decision).toBe('ExplicitDeny');
   });
 });
