@@ -453,6 +453,7 @@ describe('decision flow: who decided, and the trace ("Policy evaluation logic")'
     expect(id.decidedBy && 'level' in id.decidedBy).toBe(false);
     const scp = authorize(get, { identity: [policy(doc(allow('*')))], scp: [[full()], [full(), policy(doc(deny('s3:*')), 'scp', 'NoS3')]] });
     expect(scp.reason).toBe('explicitly denied by NoS3 in the scp level 1 layer');
+    expect(Object.keys(scp.decidedBy ?? {})).not.toContain('sid');
     expect(scp.decidedBy).toMatchObject({ layer: 'scp', level: 1, reason: 'a Deny statement in the scp level 1 layer matches', policy: 'NoS3' });
   });
 
@@ -735,5 +736,60 @@ describe('which layers apply, and the trace says why not ("Policy evaluation log
     const scpDeny = policy(doc(deny('s3:*')), 'scp', 'NoS3');
     expect(authorize(get, { identity: [all], vpcEndpoint: scpDeny }, { trace: false }).decision).toBe('ExplicitDeny');
     expect(authorize(get, { identity: [all], rcp: [[scpDeny]] }, { trace: false }).decision).toBe('ExplicitDeny');
+  });
+});
+
+describe('RCPs that do not apply, resource-policy grants, and A12 for variables', () => {
+  const get = { principal: ALICE, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', resourceAccount: A };
+  const all = policy(doc(allow('*')));
+  const rcpDeny = [[policy(doc({ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' }), 'rcp')]];
+  const rcpLayer = (r: ReturnType<typeof authorize>): unknown => r.trace?.layers.find((l) => l.layer === 'rcp');
+
+  it('the trace says why RCPs do not apply: unsupported service, management account, AWS managed key, kms:RetireGrant, service-linked role under A13 ("Resource control policies")', () => {
+    const key = `arn:aws:kms:us-east-1:${A}:key/k`;
+    const keyPolicy = policy(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: 'kms:*', Resource: '*' }), 'key');
+    const slr = { principal: `arn:aws:sts::${A}:assumed-role/AWSServiceRoleForX/s`, principalRoleArn: `arn:aws:iam::${A}:role/aws-service-role/x.amazonaws.com/AWSServiceRoleForX` };
+    const cases: [Parameters<typeof authorize>[0], string, Partial<EvaluationOptions>?][] = [
+      [{ ...get, action: 'iam:ListRoles', resource: '*' }, 'RCPs do not apply to the iam service'],
+      [{ ...get, resourceIsManagementAccount: true }, 'RCPs do not apply to resources of the management account'],
+      [{ ...get, action: 'kms:Decrypt', resource: key, resourceIsAwsManagedKey: true }, 'RCPs do not apply to AWS managed KMS keys'],
+      [{ ...get, action: 'kms:RetireGrant', resource: key }, 'kms:RetireGrant cannot be restricted by RCPs'],
+      [{ ...get, ...slr }, 'RCPs do not apply to service-linked roles (A13)', { rcpExemptServiceLinkedRoles: true }],
+    ];
+    for (const [req, why, o] of cases) {
+      const r = authorize(req, { identity: [all], resource: req.action.startsWith('kms') ? keyPolicy : undefined, rcp: rcpDeny }, o);
+      expect(r.decision, why).toBe('Allow');
+      expect(rcpLayer(r), why).toEqual({ layer: 'rcp', applies: false, note: why, policies: [] });
+      expect(r.trace?.notes, why).toContain(why);
+    }
+  });
+
+  it('a bucket policy that names the caller decides the Allow and is listed first in allowedBy ("Cross-account policy evaluation logic")', () => {
+    const bucket = policy(doc({ Sid: 'Maybe', Effect: 'Allow', Principal: { AWS: ALICE }, Action: 's3:*', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/x': 'y' } } }, { Sid: 'Named', Effect: 'Allow', Principal: { AWS: ALICE }, Action: 's3:*', Resource: '*' }), 'bucket', 'bp');
+    for (const trace of [true, false]) {
+      const r = authorize({ ...get, unknownContextKeys: ['aws:ResourceTag/x'] }, { resource: bucket }, { trace });
+      expect(r.decision).toBe('Allow');
+      expect(r.decidedBy).toMatchObject({ layer: 'resource', policy: 'bp', sid: 'Named', reason: 'an Allow statement in the resource layer grants it' });
+      expect(r.allowedBy?.map((s) => s.sid)).toEqual(['Named']);
+    }
+    // Of two certain grants, the first one decides (traced: both are looked at).
+    const two = policy(doc({ Sid: 'First', Effect: 'Allow', Principal: { AWS: ALICE }, Action: 's3:*', Resource: '*' }, { Sid: 'Second', Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: '*' }), 'bucket');
+    expect(authorize(get, { resource: two }).decidedBy?.sid).toBe('First');
+    expect(authorize(get, { resource: two }, { trace: false }).decidedBy?.sid).toBe('First');
+    // Cross-account: the resource policy and the identity policy both count.
+    const x = authorize({ ...get, principal: `arn:aws:iam::${B}:user/bob` }, { identity: [all], resource: policy(doc({ Sid: 'Bob', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${B}:user/bob` }, Action: 's3:*', Resource: '*' }), 'bucket') });
+    expect(x.decision).toBe('Allow');
+    expect(x.allowedBy?.map((s) => s.layer)).toEqual(['resource', 'identity']);
+  });
+
+  it('A12 off: a variable whose key is an empty string has no value, so its default is used (docs/decisions/a12-empty-string-present.md)', () => {
+    const p = policy(doc(allow('s3:GetObject', "arn:aws:s3:::b/${aws:PrincipalTag/team, 'shared'}/*")));
+    const req = (team: string): Parameters<typeof authorize>[0] => ({ ...get, resource: `arn:aws:s3:::b/${team}/k`, context: { 'aws:PrincipalTag/team': '' } });
+    expect(authorize(req('shared'), { identity: [p] }, { emptyStringIsPresent: false }).decision).toBe('Allow');
+    expect(authorize(req('shared'), { identity: [p] }).decision).toBe('ImplicitDeny');
+    // Other values and unknown keys are unchanged by the option.
+    expect(authorize({ ...get, resource: 'arn:aws:s3:::b/blue/k', context: { 'aws:PrincipalTag/team': 'blue' } }, { identity: [p] }, { emptyStringIsPresent: false }).decision).toBe('Allow');
+    const unknown = authorize({ ...get, resource: 'arn:aws:s3:::b/blue/k', unknownContextKeys: ['aws:PrincipalTag/team'] }, { identity: [p] }, { emptyStringIsPresent: false });
+    expect(unknown.residual?.allowWhen).toBeDefined();
   });
 });
