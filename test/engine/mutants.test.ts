@@ -793,3 +793,106 @@ describe('RCPs that do not apply, resource-policy grants, and A12 for variables'
     expect(unknown.residual?.allowWhen).toBeDefined();
   });
 });
+
+describe('an implicit deny names the layer that blocked and why ("Policy evaluation logic": implicit deny)', () => {
+  const get = { principal: ALICE, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', resourceAccount: A };
+  const all = policy(doc(allow('*')));
+  const role = `arn:aws:iam::${A}:role/R`;
+  const key = `arn:aws:kms:us-east-1:${A}:key/k`;
+  const sess = { principal: SESSION, principalRoleArn: `arn:aws:iam::${A}:role/App` };
+  const by = (req: Parameters<typeof authorize>[0], set: Parameters<typeof authorize>[1]): unknown => {
+    const r = authorize(req, set, { trace: false });
+    expect(r.decision).toBe('ImplicitDeny');
+    expect(r.reason).toBe(`implicitly denied: ${r.decidedBy?.reason}`);
+    return r.decidedBy;
+  };
+
+  it('gates: an SCP or RCP level without Allow, the VPC endpoint policy', () => {
+    expect(by(get, { identity: [all], scp: [[all], [policy(doc(allow('ec2:*')), 'scp')]] })).toEqual({ layer: 'scp', level: 1, reason: 'no SCP at level 1 allows the action (every level from the root down needs an Allow)' });
+    expect(by(get, { identity: [all], rcp: [[]], rcpFullAccessImplied: false })).toEqual({ layer: 'rcp', level: 0, reason: 'no RCP at level 0 allows the action' });
+    expect(by(get, { identity: [all], vpcEndpoint: policy(doc({ Effect: 'Allow', Principal: '*', Action: 'ec2:*', Resource: '*' }), 'vpc-endpoint', 'vpce') })).toEqual({ layer: 'vpcEndpoint', policy: 'vpce', reason: 'the VPC endpoint policy does not allow the request' });
+  });
+
+  it('a role trust policy and a KMS key policy must allow the caller themselves ("How IAM roles differ from resource-based policies", "Key policies in AWS KMS")', () => {
+    const assume = { ...get, action: 'sts:AssumeRole', resource: role };
+    expect(by(assume, { identity: [all] })).toEqual({ layer: 'resource', reason: 'a trust policy is required and none was given' });
+    const trustBob = policy(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:user/bob` }, Action: 'sts:AssumeRole' }), 'trust', 'trust');
+    expect(by(assume, { identity: [all], resource: trustBob })).toEqual({ layer: 'resource', policy: 'trust', reason: 'the trust policy has no Allow for this caller; an identity policy alone is never enough' });
+    const decrypt = { ...get, action: 'kms:Decrypt', resource: key };
+    expect(by(decrypt, { identity: [all] })).toEqual({ layer: 'resource', reason: 'a key policy is required and none was given' });
+    const delegating = policy(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: 'kms:*', Resource: '*' }), 'key', 'kp');
+    expect(by(decrypt, { identity: [policy(doc(allow('s3:*')))], resource: delegating })).toEqual({ layer: 'identity', reason: 'the resource policy delegates to the account, but no identity policy allows the action' });
+  });
+
+  it('a resource that is not a role, or not a key, needs no trust or key policy; a KMS alias is governed by IAM policies alone ("Controlling access to aliases")', () => {
+    expect(authorize({ ...get, action: 'sts:TagSession', resource: `arn:aws:iam::${A}:user/bob` }, { identity: [all] }).decision).toBe('Allow');
+    expect(authorize({ ...get, action: 'kms:CreateAlias', resource: `arn:aws:kms:us-east-1:${A}:alias/a` }, { identity: [all] }).decision).toBe('Allow');
+    expect(authorize({ ...get, action: 'kms:Decrypt', resource: 'arn:aws:s3:::key/k' }, { identity: [all] }).decision).toBe('Allow');
+  });
+
+  it('callers and sides: service caller, identity, cross-account, boundary, session, federated user', () => {
+    expect(by({ ...get, principal: 'sagemaker.amazonaws.com' }, {})).toEqual({ layer: 'resource', reason: 'a service caller is allowed only by a resource policy that names it, and none does' });
+    expect(by(get, { identity: [] })).toEqual({ layer: 'identity', reason: 'no identity policy allows the action, and no resource policy grants it' });
+    const bob = { ...get, principal: `arn:aws:iam::${B}:user/bob` };
+    expect(by(bob, { identity: [] })).toEqual({ layer: 'identity', reason: "cross-account: the caller's identity policies do not allow the action" });
+    expect(by(bob, { identity: [all] })).toEqual({ layer: 'resource', reason: `cross-account: the resource policy in account ${A} does not allow the caller` });
+    expect(by(get, { identity: [all], permissionsBoundary: policy(doc(allow('ec2:*')), 'permissions-boundary', 'pb') })).toEqual({ layer: 'permissionsBoundary', policy: 'pb', reason: 'the permissions boundary does not allow the action' });
+    expect(by({ ...get, ...sess }, { identity: [all], session: [policy(doc(allow('ec2:*')), 'session')] })).toEqual({ layer: 'session', reason: 'the session policy does not allow the action' });
+    expect(by({ ...get, principal: `arn:aws:sts::${A}:federated-user/bob` }, { identity: [all] })).toEqual({ layer: 'session', reason: 'a federated-user session without a session policy has no permissions' });
+  });
+
+  it('undecided: the reason is the residual, and the blocked layer says it depends on unknown keys (partial evaluation)', () => {
+    const r = authorize({ ...get, unknownContextKeys: ['aws:ResourceTag/x'] }, { identity: [policy(doc(allow('s3:*', '*', { Condition: { StringEquals: { 'aws:ResourceTag/x': 'y' } } })))] }, { trace: false });
+    expect(r.decidedBy).toEqual({ layer: 'resource', reason: 'the decision depends on unknown context keys' });
+    expect(r.reason).toBe('not allowed unless: aws:ResourceTag/x StringEquals ["y"]');
+    expect(r.residual?.text).toBe('Allow when aws:ResourceTag/x StringEquals ["y"]');
+    const d = authorize(
+      { ...get, unknownContextKeys: ['aws:ResourceTag/x'] },
+      { identity: [policy(doc(allow('s3:*'), deny('s3:*', '*', { Condition: { StringEquals: { 'aws:ResourceTag/x': 'y' } } })))] },
+      { trace: false },
+    );
+    expect(d.residual?.text).toBe('Allow when not (aws:ResourceTag/x StringEquals ["y"]); explicitly denied when aws:ResourceTag/x StringEquals ["y"]');
+  });
+});
+
+describe('allowedBy lists the statements the Allow rests on; notes name the extra rules ("Policy evaluation logic", spec §4.4)', () => {
+  const get = { principal: SESSION, principalRoleArn: `arn:aws:iam::${A}:role/App`, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', resourceAccount: A };
+  const set = (principal: unknown): Parameters<typeof authorize>[1] => ({
+    identity: [policy(doc({ Sid: 'Id', ...allow('s3:*') }))],
+    permissionsBoundary: policy(doc({ Sid: 'Pb', ...allow('s3:*') }), 'permissions-boundary'),
+    session: [policy(doc({ Sid: 'Sess', ...allow('s3:*') }), 'session')],
+    resource: policy(doc({ Sid: 'Res', Effect: 'Allow', Principal: principal, Action: 's3:*', Resource: '*' }), 'bucket'),
+  });
+  const sids = (principal: unknown): (string | undefined)[] | undefined => authorize(get, set(principal)).allowedBy?.map((s) => s.sid);
+
+  it('a grant to the session itself stands alone; to the role, with boundary and session policy; to the account, with the identity side too', () => {
+    expect(sids({ AWS: SESSION })).toEqual(['Res']);
+    expect(sids({ AWS: `arn:aws:iam::${A}:role/App` })).toEqual(['Res', 'Pb', 'Sess']);
+    expect(sids({ AWS: `arn:aws:iam::${A}:root` })).toEqual(['Res', 'Id', 'Pb', 'Sess']);
+    // No resource grant: the identity side alone.
+    const noRes = authorize(get, { ...set('*'), resource: undefined });
+    expect(noRes.allowedBy?.map((s) => [s.layer, s.sid])).toEqual([['identity', 'Id'], ['permissionsBoundary', 'Pb'], ['session', 'Sess']]);
+  });
+
+  it('the root user is allowed by the request itself when nothing else decides', () => {
+    const r = authorize({ principal: `arn:aws:iam::${A}:root`, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' }, {});
+    expect(r.decidedBy).toEqual({ layer: 'request', reason: 'allowed: the root user is implicitly allowed on the identity side' });
+  });
+
+  it('notes: a role trust policy, a key policy, a cross-account request; a gateway endpoint reads an account principal as its root user (G41)', () => {
+    const all = policy(doc(allow('*')));
+    const trust = authorize({ ...get, action: 'sts:AssumeRole', resource: `arn:aws:iam::${A}:role/R` }, { identity: [all] });
+    expect(trust.trace?.notes).toContain('the role trust policy must allow this action explicitly ("How IAM roles differ from resource-based policies")');
+    const kms = authorize({ ...get, action: 'kms:Decrypt', resource: `arn:aws:kms:us-east-1:${A}:key/k` }, { identity: [all] });
+    expect(kms.trace?.notes).toContain('the KMS key policy must allow the caller, directly or by delegating to the account ("Key policies in AWS KMS")');
+    const x = authorize({ ...get, resourceAccount: B }, { identity: [all] });
+    expect(x.trace?.notes).toContain(`cross-account request (caller ${A}, resource ${B}): both the identity side and the resource policy must allow`);
+    const vpce = policy(doc({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }), 'vpc-endpoint');
+    const gw = authorize({ ...get, vpcEndpointType: 'gateway' }, { identity: [all], vpcEndpoint: vpce });
+    expect(gw.trace?.layers.find((l) => l.layer === 'vpcEndpoint')).toMatchObject({ applies: true, note: 'gateway endpoint: an account principal means its root user only (G41)' });
+    const itf = authorize({ ...get, vpcEndpointType: 'interface' }, { identity: [all], vpcEndpoint: vpce });
+    expect(itf.trace?.layers.find((l) => l.layer === 'vpcEndpoint')).toEqual({ layer: 'vpcEndpoint', applies: true, policies: expect.any(Array) });
+    const denied = authorize(get, { identity: [all], vpcEndpoint: policy(doc({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }), 'vpc-endpoint') });
+    expect(denied.decidedBy?.layer).toBe('vpcEndpoint');
+  });
+});
