@@ -820,6 +820,8 @@ describe('an implicit deny names the layer that blocked and why ("Policy evaluat
     expect(by(assume, { identity: [all], resource: trustBob })).toEqual({ layer: 'resource', policy: 'trust', reason: 'the trust policy has no Allow for this caller; an identity policy alone is never enough' });
     const decrypt = { ...get, action: 'kms:Decrypt', resource: key };
     expect(by(decrypt, { identity: [all] })).toEqual({ layer: 'resource', reason: 'a key policy is required and none was given' });
+    const keyBob = policy(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:user/bob` }, Action: 'kms:*', Resource: '*' }), 'key', 'kp-bob');
+    expect(by(decrypt, { identity: [all], resource: keyBob })).toEqual({ layer: 'resource', policy: 'kp-bob', reason: 'the key policy has no Allow for this caller; an identity policy alone is never enough' });
     const delegating = policy(doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: 'kms:*', Resource: '*' }), 'key', 'kp');
     expect(by(decrypt, { identity: [policy(doc(allow('s3:*')))], resource: delegating })).toEqual({ layer: 'identity', reason: 'the resource policy delegates to the account, but no identity policy allows the action' });
   });
@@ -894,5 +896,16 @@ describe('allowedBy lists the statements the Allow rests on; notes name the extr
     expect(itf.trace?.layers.find((l) => l.layer === 'vpcEndpoint')).toEqual({ layer: 'vpcEndpoint', applies: true, policies: expect.any(Array) });
     const denied = authorize(get, { identity: [all], vpcEndpoint: policy(doc({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }), 'vpc-endpoint') });
     expect(denied.decidedBy?.layer).toBe('vpcEndpoint');
+  });
+});
+
+describe('evaluation options given as undefined keep their documented defaults (docs/decisions)', () => {
+  it('an option set to undefined is ignored, not read as a value', () => {
+    const p = [doc(allow('s3:GetObject', '*', { Condition: { DateLessThan: { 'aws:CurrentTime': '1800000000' } } }))];
+    const req = { action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context: { 'aws:CurrentTime': '2026-06-01T00:00:00Z' } };
+    // A18 default: all-digit dates are epoch seconds (1800000000 is in 2027).
+    expect(decision(req, { identity: p })).toBe('Allow');
+    expect(authorize({ principal: ALICE, ...req }, { identity: [policy(p[0])] }, { trace: false, allDigitDates: undefined }).decision).toBe('Allow');
+    expect(authorize({ principal: ALICE, ...req }, { identity: [policy(p[0])] }, { trace: false, allDigitDates: 'epochMilliseconds' }).decision).toBe('ImplicitDeny');
   });
 });
