@@ -527,6 +527,8 @@ describe('statement traces say why each statement matched or not ("Policy evalua
             { Effect: 'Allow', NotAction: 's3:Get*', Resource: '*' },
             { Effect: 'Allow', Action: 's3:*', NotResource: 'arn:aws:s3:::other/*' },
             { Effect: 'Allow', Action: 's3:*', NotResource: ['arn:aws:s3:::other/*', 'arn:aws:s3:::b/*'] },
+            { Effect: 'Allow', Action: ['ec2:*', 's3:Put*'], Resource: ['arn:aws:s3:::other/*', 'arn:aws:s3:::b/*'] },
+            { Effect: 'Allow', Action: 's3:Get*', Resource: 'arn:aws:s3:::other/*' },
           ),
         ),
       ],
@@ -536,6 +538,8 @@ describe('statement traces say why each statement matched or not ("Policy evalua
       ['action s3:GetObject is excluded by NotAction', 'resource arn:aws:s3:::b/k matches *'],
       ['action s3:GetObject matches s3:*', 'resource arn:aws:s3:::b/k is not excluded by NotResource'],
       ['action s3:GetObject matches s3:*', 'resource arn:aws:s3:::b/k is excluded by NotResource arn:aws:s3:::b/*'],
+      ['action s3:GetObject is not in Action', 'resource arn:aws:s3:::b/k matches arn:aws:s3:::b/*'],
+      ['action s3:GetObject matches s3:Get*', 'resource arn:aws:s3:::b/k is not in Resource'],
     ]);
   });
 
