@@ -913,3 +913,41 @@ describe('evaluation options given as undefined keep their documented defaults (
     expect(authorize({ principal: ALICE, ...req }, { identity: [policy(p[0])] }, { trace: false, allDigitDates: 'epochMilliseconds' }).decision).toBe('ImplicitDeny');
   });
 });
+
+describe('the shape of a statement trace (what `explain` and the reports read)', () => {
+  it('only the fields that apply: no Sid, pattern or entries when there are none; unknown resources as "unknown"', () => {
+    const get = { principal: ALICE, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', unknownContextKeys: ['aws:PrincipalTag/team'] };
+    const r = authorize(get, {
+      identity: [
+        policy(
+          doc(
+            { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' },
+            { Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::other/*' },
+            { Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::${aws:PrincipalTag/team}/*' },
+          ),
+        ),
+      ],
+    });
+    const s = r.trace?.layers[0]?.policies[0]?.statements ?? [];
+    const common = { effect: 'Allow', line: expect.any(Number), column: expect.any(Number), conditions: [] };
+    expect(s).toStrictEqual([
+      { ...common, statementIndex: 0, outcome: 'match', reasons: ['action s3:GetObject is not excluded by NotAction', 'resource arn:aws:s3:::b/k matches *'], action: { matched: true }, resource: { matched: true, pattern: '*' } },
+      {
+        ...common,
+        statementIndex: 1,
+        outcome: 'no-match',
+        reasons: ['action s3:GetObject matches s3:*', 'resource arn:aws:s3:::b/k is not in Resource'],
+        action: { matched: true, pattern: 's3:*' },
+        resource: { matched: false, entries: ['arn:aws:s3:::other/*'], not: false },
+      },
+      {
+        ...common,
+        statementIndex: 2,
+        outcome: 'unknown',
+        reasons: ['action s3:GetObject matches s3:*', 'Resource depends on unknown keys'],
+        action: { matched: true, pattern: 's3:*' },
+        resource: { matched: 'unknown', entries: ['arn:aws:s3:::${aws:PrincipalTag/team}/*'], not: false },
+      },
+    ]);
+  });
+});
