@@ -951,3 +951,56 @@ describe('the shape of a statement trace (what `explain` and the reports read)',
     ]);
   });
 });
+
+/**
+ * NotPrincipal and permissions boundaries, "AWS JSON policy elements: NotPrincipal"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html):
+ * NotPrincipal "must be used with Effect Deny" (with Allow it grants "all principals except
+ * the one named" at most, docs/decisions/a20-notprincipal-allow.md), and "the NotPrincipal
+ * element with a Deny effect will always deny any IAM principal that has a permissions
+ * boundary policy attached, regardless of the values specified in the NotPrincipal element"
+ * (option notPrincipalDenyAlwaysDeniesBoundedCallers, docs/decisions/a15b-...). That rule is
+ * for Deny only: the `isDeny &&` mutants in authorize.ts carry it over to Allow.
+ */
+describe('NotPrincipal with a permissions boundary: the always-applies rule is for Deny only', () => {
+  const BOB = `arn:aws:iam::${A}:user/bob`;
+  const bucket = { action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' };
+  const boundary = doc(allow('s3:*'));
+  // With Deny the caller's account is listed too, as the page advises; with Allow an account
+  // entry would name every caller of the account, so only the user is listed.
+  const notPrincipal = (effect: 'Allow' | 'Deny', listed: string) =>
+    doc({ Effect: effect, NotPrincipal: { AWS: effect === 'Deny' ? [listed, `arn:aws:iam::${A}:root`] : listed }, Action: 's3:GetObject', Resource: '*' });
+  /** The reasons the trace gives for the resource policy's statement. */
+  function resourceReasons(r: ReturnType<typeof run>): string[] {
+    const layer = r.trace?.layers.find((l) => l.layer === 'resource');
+    return layer?.policies.flatMap((p) => p.statements.flatMap((s) => s.reasons)) ?? [];
+  }
+
+  it.each([true, false])('Allow + NotPrincipal, bounded caller not listed (bounded-callers rule %s): "not listed", never the Deny rule', (rule) => {
+    // Bob is not listed: the statement applies to him because he is not named, not because he has a boundary.
+    const r = run({ ...bucket, principal: BOB }, { identity: [doc(allow('s3:GetObject'))], permissionsBoundary: boundary, resource: notPrincipal('Allow', ALICE) }, { notPrincipalDenyAlwaysDeniesBoundedCallers: rule });
+    const reasons = resourceReasons(r);
+    expect(reasons).toContain('the caller is not listed in NotPrincipal');
+    expect(reasons).not.toContain('NotPrincipal with Deny applies to every caller with a permissions boundary');
+  });
+
+  it.each([true, false])('Allow + NotPrincipal never grants to the caller it lists, bounded or not (bounded-callers rule %s)', (rule) => {
+    // Only the resource policy could grant: no identity policy, so the listed caller is denied.
+    for (const withBoundary of [true, false]) {
+      const policies = { resource: notPrincipal('Allow', ALICE), ...(withBoundary ? { permissionsBoundary: boundary } : {}) };
+      const r = run({ ...bucket, principal: ALICE }, policies, { notPrincipalDenyAlwaysDeniesBoundedCallers: rule });
+      expect(r.decision, `boundary ${withBoundary}`).toBe('ImplicitDeny');
+      expect(resourceReasons(r)).toContain('the caller is listed in NotPrincipal');
+    }
+  });
+
+  it('Deny + NotPrincipal: a bounded caller it lists is denied with the rule on (and says why), excluded with it off', () => {
+    const policies = { identity: [doc(allow('s3:GetObject'))], permissionsBoundary: boundary, resource: notPrincipal('Deny', ALICE) };
+    const on = run({ ...bucket, principal: ALICE }, policies, { notPrincipalDenyAlwaysDeniesBoundedCallers: true });
+    expect(on.decision).toBe('ExplicitDeny');
+    expect(resourceReasons(on)).toContain('NotPrincipal with Deny applies to every caller with a permissions boundary');
+    const off = run({ ...bucket, principal: ALICE }, policies, { notPrincipalDenyAlwaysDeniesBoundedCallers: false });
+    expect(off.decision).toBe('Allow');
+    expect(resourceReasons(off)).toContain('the caller is listed in NotPrincipal');
+  });
+});
