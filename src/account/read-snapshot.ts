@@ -65,6 +65,35 @@ function describeAjvError(e: AjvError): string {
 }
 
 /**
+ * The most tags one role, user, key, bucket, domain, profile or space can carry: AWS allows
+ * 50 ("IAM and AWS STS quotas": tags per role or user; SageMaker, AWS KMS and Amazon S3 also
+ * 50 per resource). A snapshot with more did not come from AWS, and every step of `check`
+ * copies a role's tags into its request context: 100,000 tags on a role took minutes.
+ */
+export const MAX_SNAPSHOT_TAGS = 50;
+
+/** Tag maps over MAX_SNAPSHOT_TAGS, as JSON Pointers with a message (the schema cannot say it). */
+function limitErrors(value: unknown): Array<{ pointer: string; message: string }> {
+  const out: Array<{ pointer: string; message: string }> = [];
+  const walk = (v: unknown, pointer: string, depth: number): void => {
+    if (v === null || typeof v !== 'object' || depth > 6) return;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) walk(v[i], `${pointer}/${i}`, depth + 1);
+      return;
+    }
+    for (const [k, child] of Object.entries(v)) {
+      const at = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (k === 'tags' && child !== null && typeof child === 'object' && !Array.isArray(child)) {
+        const n = Object.keys(child).length;
+        if (n > MAX_SNAPSHOT_TAGS) out.push({ pointer: at, message: `${n.toLocaleString('en-US')} tags; AWS allows at most ${MAX_SNAPSHOT_TAGS} on a role, user or resource, so this is not what AWS returned` });
+      } else if (k !== 'document' && k !== 'trustPolicy' && k !== 'policy') walk(child, at, depth + 1);
+    }
+  };
+  walk(value, '', 0);
+  return out;
+}
+
+/**
  * Reads and checks a snapshot. Errors name the file, line and column. The snapshot is
  * returned only when it is valid.
  */
@@ -74,7 +103,9 @@ export function readSnapshotText(text: string, file: string): { snapshot?: Accou
   const fast = parseJsonFast(text);
   if (fast.ok) {
     const version = (fast.value as { snapshotVersion?: unknown } | null)?.snapshotVersion;
-    if ((typeof version !== 'number' || version === SNAPSHOT_VERSION) && getValidator()(fast.value)) return { snapshot: shareEqualDocuments(withSnapshotDefaults(fast.value as AccountSnapshot)), errors: [] };
+    if ((typeof version !== 'number' || version === SNAPSHOT_VERSION) && getValidator()(fast.value) && limitErrors(fast.value).length === 0) {
+      return { snapshot: shareEqualDocuments(withSnapshotDefaults(fast.value as AccountSnapshot)), errors: [] };
+    }
   }
   return readSnapshotPositioned(text, file);
 }
@@ -114,6 +145,10 @@ function readSnapshotPositioned(text: string, file: string): { snapshot?: Accoun
       const node = nodeAtPointer(parsed.root, e.instancePath);
       errors.push({ file, line: node.loc.line, column: node.loc.column, path: pointerToPath(e.instancePath), message: describeAjvError(e) });
     }
+  }
+  for (const e of limitErrors(value)) {
+    const node = nodeAtPointer(parsed.root, e.pointer);
+    errors.push({ file, line: node.loc.line, column: node.loc.column, path: pointerToPath(e.pointer), message: e.message });
   }
   if (errors.length) return { errors };
   return { snapshot: shareEqualDocuments(withSnapshotDefaults(value as AccountSnapshot)), errors };

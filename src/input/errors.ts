@@ -3,6 +3,7 @@
  * the file, what happened, and (for an encoding error) where. The CLI turns an
  * `InputError` into exit status 2 (bad input); library callers can catch it by class.
  */
+import { escapeControlChars } from '../text/sanitize.js';
 
 /** A place in a file: 1-based line and column (in characters), 0-based byte offset. */
 export interface InputPosition {
@@ -37,6 +38,8 @@ export class InputError extends Error {
     readonly detail: string,
     readonly position?: InputPosition,
   ) {
-    super(position ? `${file}:${position.line}:${position.column}: ${detail}` : `${file}: ${detail}`);
+    // A file name with a newline or an escape in it is shown on one line, escaped.
+    const shown = escapeControlChars(file, { singleLine: true });
+    super(position ? `${shown}:${position.line}:${position.column}: ${detail}` : `${shown}: ${detail}`);
   }
 }

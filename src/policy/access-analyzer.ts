@@ -9,6 +9,7 @@ export const ACCESS_ANALYZER_CODES: Readonly<Record<string, readonly string[]>> 
   'invalid-json': ['JSON_SYNTAX_ERROR'],
   'duplicate-key': ['DUPLICATE_KEYS_WITH_DIFFERENT_CASE'],
   'policy-not-object': ['DATA_TYPE_MISMATCH'],
+  'value-too-long': [],
   'unknown-policy-element': ['INVALID_POLICY_ELEMENT'],
   'invalid-version': ['INVALID_VERSION'],
   'invalid-id': ['DATA_TYPE_MISMATCH'],

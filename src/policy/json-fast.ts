@@ -81,8 +81,9 @@ export function parseJsonFast(text: string): FastParse {
  * A positioned tree for valid JSON, built in one pass without a token list: what
  * `parseJson` builds through momoa, several times faster. Returns undefined for anything it
  * does not handle exactly as momoa does (a syntax error, nesting past MAX_JSON_DEPTH, a
- * carriage return or a character outside the Basic Multilingual Plane, whose line and
- * column momoa counts its own way): the caller then uses momoa, which also words the error.
+ * character outside the Basic Multilingual Plane, whose column momoa counts its own way):
+ * the caller then uses momoa, which also words the error. Line breaks are LF, CR LF or a
+ * lone CR, each one line, as momoa counts them (Windows files stay on the fast path).
  */
 export function parsePositioned(text: string): { root: JsonNode; duplicates: DuplicateKey[] } | undefined {
   const p = new PositionedParser(text);
@@ -121,8 +122,12 @@ class PositionedParser {
         this.i++;
         this.line++;
         this.lineStart = this.i;
-      } else if (c === 13) throw BAIL;
-      else return;
+      } else if (c === 13) {
+        // CR LF (Windows) or a lone CR: one line break, as momoa counts it.
+        this.i += t.charCodeAt(this.i + 1) === 10 ? 2 : 1;
+        this.line++;
+        this.lineStart = this.i;
+      } else return;
     }
   }
 

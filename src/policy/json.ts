@@ -99,12 +99,25 @@ export function childPath(parent: string, key: string | number): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
 }
 
-/** Finds the first place where nesting exceeds `maxDepth`, scanning linearly (strings skipped). */
-function findExcessiveNesting(text: string, maxDepth: number): SourcePosition | undefined {
+/**
+ * The longest string literal the positioned reader hands to momoa, in characters of the
+ * file. momoa keeps a token per string and builds escaped strings piece by piece: a 10 MB
+ * string with escapes cost 400 MB there. No file nbjob-iam reads holds a string this long
+ * (a whole policy is at most 32 KB; docs/input.md).
+ */
+export const MAX_JSON_STRING_CHARS = 1024 * 1024;
+
+/**
+ * Finds the first place where nesting exceeds `maxDepth`, or a string literal longer than
+ * MAX_JSON_STRING_CHARS starts, scanning linearly.
+ */
+function findExcessiveNesting(text: string, maxDepth: number): { loc: SourcePosition; what: 'nesting' | 'string' } | undefined {
   let depth = 0;
   let line = 1;
   let lineStart = 0;
   let inString = false;
+  let stringStart = 0;
+  let stringLoc: SourcePosition | undefined;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) {
@@ -115,12 +128,16 @@ function findExcessiveNesting(text: string, maxDepth: number): SourcePosition | 
     if (inString) {
       if (c === 92) i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
+      if (inString && i - stringStart > MAX_JSON_STRING_CHARS && stringLoc) return { loc: stringLoc, what: 'string' };
       continue;
     }
-    if (c === 34) inString = true;
-    else if (c === 91 || c === 123) {
+    if (c === 34) {
+      inString = true;
+      stringStart = i;
+      stringLoc = { line, column: i - lineStart + 1, offset: i };
+    } else if (c === 91 || c === 123) {
       depth++;
-      if (depth > maxDepth) return { line, column: i - lineStart + 1, offset: i };
+      if (depth > maxDepth) return { loc: { line, column: i - lineStart + 1, offset: i }, what: 'nesting' };
     } else if (c === 93 || c === 125) depth--;
   }
   return undefined;
@@ -195,17 +212,13 @@ export function parseJson(text: string): JsonParseResult {
 
 /** `parseJson` through momoa: the reference reading, and the one that reports errors. */
 export function parseJsonMomoa(text: string): JsonParseResult {
-  const deep = findExcessiveNesting(text, MAX_JSON_DEPTH);
-  if (deep) {
-    return {
-      ok: false,
-      error: {
-        message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels; a policy nests only a few levels`,
-        line: deep.line,
-        column: deep.column,
-        path: '$',
-      },
-    };
+  const hazard = findExcessiveNesting(text, MAX_JSON_DEPTH);
+  if (hazard) {
+    const message =
+      hazard.what === 'nesting'
+        ? `JSON nested deeper than ${MAX_JSON_DEPTH} levels; a policy nests only a few levels`
+        : `a string of more than ${MAX_JSON_STRING_CHARS.toLocaleString('en-US')} characters starts here (in a file that is not valid JSON as it stands); no policy, scenario or snapshot holds one this long`;
+    return { ok: false, error: { message, line: hazard.loc.line, column: hazard.loc.column, path: '$' } };
   }
   let doc;
   try {

@@ -86,11 +86,51 @@ export function readPolicyValue(value: unknown, options: ReadOptions): ReadResul
   return readPolicyNode(nodeFromValue(value), options);
 }
 
+/**
+ * The longest key or value a policy may hold, in characters. The largest policy AWS accepts
+ * is a KMS key policy of 32,768 bytes in all ("AWS KMS quotas: key policy document size"),
+ * so no key or value of a policy AWS accepts is longer. A longer one is an error
+ * (`value-too-long`) naming its path, and the policy is not read further: a 10 MB Resource
+ * would otherwise cost gigabytes in the rules and the engine (docs/input.md).
+ */
+export const MAX_POLICY_VALUE_CHARS = 32_768;
+
+/** The first key or string value longer than MAX_POLICY_VALUE_CHARS, in document order. */
+function firstTooLong(root: JsonNode): Finding | undefined {
+  const stack: JsonNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'string') {
+      if (node.value.length > MAX_POLICY_VALUE_CHARS) return tooLong('value', node.value.length, node.path, node.loc);
+    } else if (node.type === 'array') {
+      for (let i = node.elements.length - 1; i >= 0; i--) stack.push(node.elements[i]!);
+    } else if (node.type === 'object') {
+      for (const m of node.members) {
+        // A key's path would hold the key itself: show its start.
+        if (m.key.length > MAX_POLICY_VALUE_CHARS) return tooLong('key', m.key.length, `${node.path}[${JSON.stringify(`${m.key.slice(0, 40)}…`)}]`, m.keyLoc);
+      }
+      for (let i = node.members.length - 1; i >= 0; i--) stack.push(node.members[i]!.value);
+    }
+  }
+  return undefined;
+}
+
+function tooLong(what: 'key' | 'value', length: number, path: string, loc: SourcePosition): Finding {
+  return finding(
+    'error',
+    'value-too-long',
+    `a ${what} of ${length.toLocaleString('en-US')} characters at ${path}; no policy AWS accepts holds one longer than ${MAX_POLICY_VALUE_CHARS.toLocaleString('en-US')} (the largest policy, a KMS key policy, is 32 KB in all), so the policy is not read further`,
+    { path, loc },
+  );
+}
+
 /** Reads a policy from an already-parsed positioned node (e.g. inside a scenario file). */
 export function readPolicyNode(root: JsonNode, options: ReadOptions): ReadResult {
   const findings: Finding[] = [];
   const kind = options.kind;
   const name = options.name ?? kind;
+  const long = firstTooLong(root);
+  if (long) return { findings: [long] };
   if (root.type !== 'object') {
     findings.push(finding('error', 'policy-not-object', `a policy must be a JSON object, found ${typeName(root)}`, root));
     return { findings };

@@ -34,7 +34,7 @@ describe('parsePositioned', () => {
         expect(mine, f).toBeUndefined();
         continue;
       }
-      if (mine === undefined) continue; // handed to momoa (e.g. CRLF): fine, counted below
+      if (mine === undefined) continue; // handed to momoa (e.g. a character outside the BMP): fine, counted below
       fast++;
       expect(mine.root, f).toEqual(viaMomoa.root);
       expect(mine.duplicates, f).toEqual(viaMomoa.duplicates);
@@ -53,8 +53,18 @@ describe('parsePositioned', () => {
     expect(mine.duplicates).toHaveLength(1);
   });
 
+  it('CR LF and lone CR line breaks: the same positions as momoa, on the fast path (Windows files)', () => {
+    for (const text of ['{\r\n  "a": [1,\r\n    2],\r\n  "b": {"c": "x"}\r\n}\r\n', '{\r "a":\r\n  1,\r "b": 2,\n"c": 3}', '\r\n\r\n[\r\n"x"\r]']) {
+      const mine = parsePositioned(text);
+      const ref = parseJsonMomoa(text);
+      expect(ref.ok, JSON.stringify(text)).toBe(true);
+      expect(mine, JSON.stringify(text)).toBeDefined();
+      expect(mine!.root).toEqual(ref.ok && ref.root);
+    }
+  });
+
   it('hands invalid or unusual text to momoa, which reports it as before', () => {
-    for (const bad of ['{"a":}', '{"a":1,}', '[01]', '{"a":1} x', '"\u0001"', '{"a":"\\x"}', '\ufeff{}', '{"a":\r\n1}', '{"a":"😀"}', '[' .repeat(70) + ']'.repeat(70), '']) {
+    for (const bad of ['{"a":}', '{"a":1,}', '[01]', '{"a":1} x', '"\u0001"', '{"a":"\\x"}', '\ufeff{}', '{"a":"😀"}', '[' .repeat(70) + ']'.repeat(70), '']) {
       expect(parsePositioned(bad), JSON.stringify(bad)).toBeUndefined();
       expect(parseJson(bad)).toEqual(parseJsonMomoa(bad));
     }

@@ -54,6 +54,14 @@ const CASES: readonly Case[] = [
   },
   { code: 'policy-not-object', page: 'Grammar of the IAM JSON policy language', kind: 'identity', bad: '\n  ["not", "a", "policy"]', needle: '[', good },
   {
+    code: 'value-too-long',
+    page: 'AWS KMS quotas (key policy document size)',
+    kind: 'key',
+    bad: policyText([{ ...allow, Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Resource: `arn:aws:kms:us-east-1:111122223333:key/${'k'.repeat(32_769)}` }]),
+    needle: '"arn:aws:kms',
+    good: policyText([{ ...allow, Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Resource: `arn:aws:kms:us-east-1:111122223333:key/${'k'.repeat(100)}` }]),
+  },
+  {
     code: 'unknown-policy-element',
     page: 'IAM JSON policy elements reference',
     kind: 'identity',

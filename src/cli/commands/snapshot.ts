@@ -2,7 +2,7 @@
  * `nbjob-iam snapshot`: the account snapshot that `check` reads, from saved AWS CLI output
  * (`--from-cli DIR`) or from the live account (AWS SDK v3, read-only).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cliScript } from '../../account/cli-script.js';
 import { snapshotFromCliDir } from '../../account/from-cli.js';
@@ -30,11 +30,36 @@ function withMergedOrg<G extends SnapshotGap>(snapshot: AccountSnapshot, gaps: r
   return { snapshot: merged.snapshot, gaps: merged.gaps };
 }
 
+/** --out must name a file: a directory there is a usage error (exit 2), named (`/dev/stdout` or a pipe is the user's choice). */
+async function checkWritable(out: string, shown: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(out);
+  } catch {
+    return; // absent: written (its folder is created)
+  }
+  if (info.isDirectory()) throw new CliError(`--out ${shown}: is a directory; name the snapshot file to write, e.g. ${path.join(shown, 'account.json')}`, EXIT.usage);
+}
+
+/** Writes the snapshot; a file system error is named with the file (exit 2), never a stack trace. */
+async function writeSnapshot(out: string, shown: string, snapshot: unknown): Promise<void> {
+  try {
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, `${JSON.stringify(snapshot, null, 2)}\n`);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why = code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of the path is not a directory' : `cannot be written (${code ?? String(e)})`;
+    throw new CliError(`--out ${shown}: ${why}`, EXIT.usage);
+  }
+}
+
 export async function execute(options: SnapshotCommandOptions, ctx: RunContext): Promise<CommandOutput> {
   if (options.cliScript || options.out === undefined) {
     return { stdout: cliScript({ region: options.region, domains: options.domains, kmsKeys: options.kmsKeys, buckets: options.buckets }), exitCode: EXIT.ok };
   }
   const out = path.resolve(ctx.cwd, options.out);
+  // Checked before anything is read (a live run would read the whole account first).
+  await checkWritable(out, options.out);
   if (options.fromCli) {
     const dir = path.resolve(ctx.cwd, options.fromCli);
     const read = snapshotFromCliDir(dir, { region: options.region, maxInputBytes: options.maxInputBytes });
@@ -51,8 +76,7 @@ export async function execute(options: SnapshotCommandOptions, ctx: RunContext):
       return { stdout: '', stderr: `${lines.join('\n')}\n`, exitCode: EXIT.usage };
     }
     const { snapshot, gaps } = withMergedOrg(read.snapshot, read.gaps, options, ctx);
-    await mkdir(path.dirname(out), { recursive: true });
-    await writeFile(out, `${JSON.stringify(snapshot, null, 2)}\n`);
+    await writeSnapshot(out, options.out, snapshot);
     const lines = [
       `wrote ${options.out}: account ${snapshot.accountId}, ${snapshot.region}, ${snapshot.roles.length} roles, ${snapshot.sagemaker.domains.length} domains`,
       ...shownErrors,
@@ -86,8 +110,7 @@ export async function execute(options: SnapshotCommandOptions, ctx: RunContext):
     if (options.mergeOrg) {
       const merged = withMergedOrg(result.snapshot, result.gaps, options, ctx);
       gaps = merged.gaps;
-      await mkdir(path.dirname(out), { recursive: true });
-      await writeFile(out, `${JSON.stringify(merged.snapshot, null, 2)}\n`);
+      await writeSnapshot(out, options.out, merged.snapshot);
     }
     stderr.push(`wrote ${options.out}: ${result.calls} read-only calls`);
     for (const g of gaps) stderr.push(`not read: ${g.what}${g.permission ? ` (needs ${g.permission})` : ''}: ${g.message}`);

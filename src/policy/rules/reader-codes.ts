@@ -11,6 +11,12 @@ export const READER_CODES: readonly RuleCodeInfo[] = [
   { code: 'invalid-json', severity: 'error', description: 'The text is not JSON (or nests deeper than any policy).', source: GRAMMAR },
   { code: 'duplicate-key', severity: 'error', description: 'A key appears twice in one object; a JSON reader would keep only the last (G33).', source: `${GRAMMAR} (notes)` },
   { code: 'policy-not-object', severity: 'error', description: 'The policy is not a JSON object.', source: GRAMMAR },
+  {
+    code: 'value-too-long',
+    severity: 'error',
+    description: 'A key or value longer than 32,768 characters, more than the largest policy AWS accepts holds in all; the policy is not read further.',
+    source: 'AWS KMS quotas (key policy document size); IAM and AWS STS quotas',
+  },
   { code: 'unknown-policy-element', severity: 'error', description: 'A top-level key other than Version, Id, Statement (names are case-sensitive).', source: 'IAM JSON policy elements reference' },
   { code: 'invalid-version', severity: 'error', description: 'Version is not "2012-10-17" or "2008-10-17".', source: 'IAM JSON policy elements: Version' },
   { code: 'invalid-id', severity: 'error', description: 'Id is not a string.', source: 'IAM JSON policy elements: Id' },
