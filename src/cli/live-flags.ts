@@ -7,6 +7,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { InputError, readTextFileSync } from '../input/index.js';
+import { quoteValue } from '../text/sanitize.js';
 
 /** A region name: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-7`. */
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -21,7 +22,7 @@ const DOMAIN_ID = /^d-[a-z0-9]{1,63}$/;
 /** Why a region flag cannot be right, or undefined. */
 export function regionProblem(flag: string, value: string | undefined): string | undefined {
   if (value === undefined || REGION.test(value)) return undefined;
-  return `${flag} must be an AWS region name such as us-east-1 or eu-west-2, got "${value}"`;
+  return `${flag} must be an AWS region name such as us-east-1 or eu-west-2, got ${quoteValue(value)}`;
 }
 
 export interface LiveFlagValues {
@@ -40,23 +41,23 @@ export function liveFlagProblems(v: LiveFlagValues): string[] {
   const problems: string[] = [];
   const region = regionProblem('--region', v.region);
   if (region) problems.push(region);
-  if (v.accountId !== undefined && !ACCOUNT.test(v.accountId)) problems.push(`--account must be a 12-digit account id, got "${v.accountId}"`);
+  if (v.accountId !== undefined && !ACCOUNT.test(v.accountId)) problems.push(`--account must be a 12-digit account id, got ${quoteValue(v.accountId)}`);
   for (const [flag, value] of [
     ['--studio-role', v.studioRole],
     ['--job-role', v.jobRole],
   ] as const) {
     if (value !== undefined && !ROLE_ARN.test(value)) {
-      problems.push(`${flag} must be an IAM role ARN (arn:aws:iam::<account>:role/<name>, as aws iam get-role prints it), got "${value}"`);
+      problems.push(`${flag} must be an IAM role ARN (arn:aws:iam::<account>:role/<name>, as aws iam get-role prints it), got ${quoteValue(value)}`);
     }
   }
   for (const [flag, value] of [
     ['--output-kms-key', v.outputKmsKey],
     ['--volume-kms-key', v.volumeKmsKey],
   ] as const) {
-    if (value !== undefined && !KMS_KEY.test(value)) problems.push(`${flag} must be a KMS key ARN, key id, alias ARN or alias/NAME, got "${value}"`);
+    if (value !== undefined && !KMS_KEY.test(value)) problems.push(`${flag} must be a KMS key ARN, key id, alias ARN or alias/NAME, got ${quoteValue(value)}`);
   }
-  if (v.vpcEndpoint !== undefined && !VPC_ENDPOINT.test(v.vpcEndpoint)) problems.push(`--vpc-endpoint must be an endpoint id such as vpce-0a1b2c3d4e5f60719, got "${v.vpcEndpoint}"`);
-  if (v.domainId !== undefined && !DOMAIN_ID.test(v.domainId)) problems.push(`--domain must be a SageMaker domain id such as d-abcdef123456, got "${v.domainId}"`);
+  if (v.vpcEndpoint !== undefined && !VPC_ENDPOINT.test(v.vpcEndpoint)) problems.push(`--vpc-endpoint must be an endpoint id such as vpce-0a1b2c3d4e5f60719, got ${quoteValue(v.vpcEndpoint)}`);
+  if (v.domainId !== undefined && !DOMAIN_ID.test(v.domainId)) problems.push(`--domain must be a SageMaker domain id such as d-abcdef123456, got ${quoteValue(v.domainId)}`);
   return problems;
 }
 

@@ -27,6 +27,7 @@ import type {
   SimulateOptions,
   ValidateOptions,
 } from './options.js';
+import { quoteValue } from '../text/sanitize.js';
 
 export interface FlagSpec {
   /** Commander flag syntax, e.g. `--format <format>`. */
@@ -181,19 +182,25 @@ const simulate: CommandSpec<'simulate'> = {
 /** `key=value` pairs; a key given twice is multi-valued; `key=[a,b]` is a list. Keys are case-insensitive. */
 export function parseContextPairs(pairs: readonly string[]): ContextValues {
   const entries: Array<{ key: string; values: string[]; isList: boolean }> = [];
+  // By lower-cased key: one lookup per pair (a linear search made 5,000 pairs take seconds).
+  const byKey = new Map<string, { key: string; values: string[]; isList: boolean }>();
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--context takes key=value, got "${pair}"`, 'explain');
+    if (eq <= 0) throw new UsageError(`--context takes key=value, got ${quoteValue(pair)}`, 'explain');
     const key = pair.slice(0, eq).trim();
     const raw = pair.slice(eq + 1);
     const isList = raw.startsWith('[') && raw.endsWith(']');
     const inner = raw.slice(1, -1).trim();
     const values = isList ? (inner === '' ? [] : inner.split(',').map((v) => v.trim())) : [raw];
-    const existing = entries.find((e) => e.key.toLowerCase() === key.toLowerCase());
+    const existing = byKey.get(key.toLowerCase());
     if (existing) {
-      existing.values.push(...values);
+      for (const v of values) existing.values.push(v);
       existing.isList = true;
-    } else entries.push({ key, values, isList });
+    } else {
+      const entry = { key, values, isList };
+      entries.push(entry);
+      byKey.set(key.toLowerCase(), entry);
+    }
   }
   // A null-prototype object: a key such as __proto__ is only ever data.
   const result = Object.create(null) as Record<string, string | readonly string[]>;
@@ -598,7 +605,7 @@ const setup: CommandSpec<'setup'> = {
     const tags: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const pair of list(flags, 'tag')) {
       const eq = pair.indexOf('=');
-      if (eq <= 0) throw new UsageError(`--tag takes key=value, got "${pair}"`, 'setup');
+      if (eq <= 0) throw new UsageError(`--tag takes key=value, got ${quoteValue(pair)}`, 'setup');
       tags[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
     return {

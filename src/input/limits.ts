@@ -4,6 +4,7 @@
  * Every default is far above what AWS itself accepts (docs/input.md has the numbers);
  * `--max-input-size` raises (or lowers) the cap for every file a command reads.
  */
+import { quoteValue } from '../text/sanitize.js';
 
 /** What a file is, for its default cap. */
 export type InputKind = 'policy' | 'scenario' | 'snapshot' | 'aws-cli';
@@ -55,7 +56,7 @@ export function parseByteSize(text: string): { ok: true; bytes: number } | { ok:
     return { ok: false, message: `"${text}" is not a size; write bytes or a number with a unit, e.g. 10MB, 64MiB, 512k` };
   }
   const bytes = Math.floor(Number(m[1]) * unit);
-  if (!(bytes > 0)) return { ok: false, message: `the size must be more than 0 bytes, got "${text}"` };
+  if (!(bytes > 0)) return { ok: false, message: `the size must be more than 0 bytes, got ${quoteValue(text)}` };
   if (bytes > MAX_INPUT_BYTES_CEILING) {
     return { ok: false, message: `"${text}" is more than the largest size nbjob-iam can read (${formatBytes(MAX_INPUT_BYTES_CEILING)})` };
   }

@@ -46,6 +46,7 @@ import { FIX_POLICY_NAME, fixResource } from './fixes.js';
 import { buildFlow, DEFAULT_FLOW_OPTIONS } from './flow.js';
 import type { FlowOptions, FlowSetup, FlowStep, Variant } from './flow.js';
 import { callerRole } from './scenarios.js';
+import { quoteValue } from '../text/sanitize.js';
 
 export type GenerateFormat = 'json' | 'cloudformation' | 'terraform' | 'cli';
 export const GENERATE_FORMATS: readonly GenerateFormat[] = ['json', 'cloudformation', 'terraform', 'cli'];
@@ -166,15 +167,15 @@ function variantsOf(options: GenerateOptions): Variant[] {
 export function validateGenerateOptions(options: GenerateOptions): string[] {
   const problems: string[] = [];
   const { accountId, region } = options;
-  if (!/^\d{12}$/.test(accountId)) problems.push(`--account must be a 12-digit account id, got "${accountId}"`);
-  if (!REGION.test(region)) problems.push(`--region must be a region name such as us-east-1, got "${region}"`);
+  if (!/^\d{12}$/.test(accountId)) problems.push(`--account must be a 12-digit account id, got ${quoteValue(accountId)}`);
+  if (!REGION.test(region)) problems.push(`--region must be a region name such as us-east-1, got ${quoteValue(region)}`);
   const partition = partitionOf(region);
   for (const [flag, value] of [
     ['--studio-role', options.studioRoleArn],
     ['--job-role', options.jobRoleArn],
   ] as const) {
     const m = ARN_ROLE.exec(value);
-    if (!m) problems.push(`${flag} must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got "${value}"`);
+    if (!m) problems.push(`${flag} must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got ${quoteValue(value)}`);
     else if (m[2] !== accountId) problems.push(`${flag} is in account ${m[2]}, not ${accountId}: a role can only be passed to a service in its own account`);
     else if (m[1] !== partition) problems.push(`${flag} is in partition ${m[1]}, but region ${region} is in ${partition}`);
   }
@@ -184,22 +185,22 @@ export function validateGenerateOptions(options: GenerateOptions): string[] {
   ] as const) {
     if (value === undefined) continue;
     const m = ARN_KEY.exec(value);
-    if (!m) problems.push(`${flag} must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias: a key policy belongs to a key), got "${value}"`);
+    if (!m) problems.push(`${flag} must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias: a key policy belongs to a key), got ${quoteValue(value)}`);
     else if (m[2] !== region) problems.push(`${flag} is in region ${m[2]}: SageMaker needs a key in the job's region ${region}`);
     else if (m[3] !== accountId) problems.push(`${flag} is in account ${m[3]}: keys of another account are not supported yet (they need an identity statement too)`);
   }
   if (options.vpcOnly && !options.vpcEndpointId) problems.push('--vpc-only needs --vpc-endpoint ID (the S3 gateway endpoint of the domain VPC)');
   if (!options.vpcOnly && options.vpcEndpointId) problems.push('--vpc-endpoint applies only with --vpc-only');
-  if (options.vpcEndpointId && !/^vpce-[0-9a-f]{8,17}$/.test(options.vpcEndpointId)) problems.push(`--vpc-endpoint must be an endpoint id such as vpce-0a1b2c3d4e5f60719, got "${options.vpcEndpointId}"`);
+  if (options.vpcEndpointId && !/^vpce-[0-9a-f]{8,17}$/.test(options.vpcEndpointId)) problems.push(`--vpc-endpoint must be an endpoint id such as vpce-0a1b2c3d4e5f60719, got ${quoteValue(options.vpcEndpointId)}`);
   for (const [flag, value] of [
     ['--input-bucket', options.inputBucket],
     ['--output-bucket', options.outputBucket],
   ] as const) {
-    if (value !== undefined && (!BUCKET.test(value) || value.includes('..'))) problems.push(`${flag} must be a bucket name (not an s3:// URI or ARN), got "${value}"`);
+    if (value !== undefined && (!BUCKET.test(value) || value.includes('..'))) problems.push(`${flag} must be a bucket name (not an s3:// URI or ARN), got ${quoteValue(value)}`);
   }
-  if (options.domainId !== undefined && !/^d-[a-z0-9]+$/.test(options.domainId)) problems.push(`--domain must be a domain id such as d-exampledomain1, got "${options.domainId}"`);
+  if (options.domainId !== undefined && !/^d-[a-z0-9]+$/.test(options.domainId)) problems.push(`--domain must be a domain id such as d-exampledomain1, got ${quoteValue(options.domainId)}`);
   const variants = variantsOf(options);
-  for (const v of variants) if (!VARIANTS.includes(v)) problems.push(`--variant must be one of ${VARIANTS.join(', ')}, got "${v}"`);
+  for (const v of variants) if (!VARIANTS.includes(v)) problems.push(`--variant must be one of ${VARIANTS.join(', ')}, got ${quoteValue(v)}`);
   if (!variants.length) problems.push('--variant: at least one variant');
   return problems;
 }

@@ -139,3 +139,11 @@ export function maxOf(values: Iterable<number>, empty = 0): number {
   for (const v of values) if (max === undefined || v > max) max = v;
   return max ?? empty;
 }
+
+/**
+ * A value from the command line or a file, quoted for an error message: on one line
+ * (a newline or escape in it shown as `\n`, `\u001b`), cut to DISPLAY_MAX characters.
+ */
+export function quoteValue(value: string): string {
+  return `"${escapeControlChars(cutForDisplay(value), { singleLine: true })}"`;
+}

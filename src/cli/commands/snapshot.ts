@@ -13,6 +13,7 @@ import type { CommandOutput, RunContext } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
 import { localProfileProblem } from '../live-flags.js';
 import type { SnapshotCommandOptions } from '../options.js';
+import { escapeControlChars } from '../../text/sanitize.js';
 
 function progressBar(write: (s: string) => void): (done: number, total: number, label: string) => void {
   return (done, total, label) => {
@@ -64,7 +65,7 @@ export async function execute(options: SnapshotCommandOptions, ctx: RunContext):
     const dir = path.resolve(ctx.cwd, options.fromCli);
     const read = snapshotFromCliDir(dir, { region: options.region, maxInputBytes: options.maxInputBytes });
     const { errors, missingRequired, unused } = read;
-    if (errors.some((e) => e.message === 'folder not found')) throw new CliError(`${options.fromCli}: no such folder`, EXIT.usage);
+    if (errors.some((e) => e.message === 'folder not found')) throw new CliError(`${escapeControlChars(options.fromCli, { singleLine: true })}: no such folder`, EXIT.usage);
     const shownErrors = errors.map((e) => `error: ${formatFileError({ ...e, file: path.join(options.fromCli ?? '', e.file) })}`);
     if (missingRequired.length > 0) {
       // Without these the account or region would have to be invented: nothing is written.
