@@ -630,6 +630,7 @@ describe('statement traces: conditions, outcome, principal, and the first decidi
           { Effect: 'Allow', Principal: { AWS: ALICE }, Action: 's3:*', Resource: '*' },
           { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:user/bob` }, Action: 's3:*', Resource: '*' },
           { Effect: 'Deny', NotPrincipal: { AWS: [ALICE, `arn:aws:iam::${A}:root`] }, Action: 's3:*', Resource: '*' },
+          { Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${A}:user/bob` }, Action: 's3:PutObject', Resource: '*' },
         ),
         'bucket',
       ),
@@ -638,6 +639,7 @@ describe('statement traces: conditions, outcome, principal, and the first decidi
       { matchClass: 'DIRECT', entry: ALICE, notPrincipal: false },
       { matchClass: 'NONE', notPrincipal: false },
       { matchClass: 'NONE', notPrincipal: true },
+      { matchClass: 'WILDCARD', notPrincipal: true },
     ]);
   });
 
@@ -648,6 +650,13 @@ describe('statement traces: conditions, outcome, principal, and the first decidi
       expect(r.decision).toBe('ExplicitDeny');
       expect(r.decidedBy?.sid).toBe('Always');
     }
+  });
+
+  it('an Allow is credited to the first Allow that certainly matches, not to one that depends on unknown keys', () => {
+    const p = policy(doc({ Sid: 'Maybe', ...allow('s3:*', '*', { Condition: { StringEquals: { 'aws:ResourceTag/x': 'y' } } }) }, { Sid: 'Sure', ...allow('s3:*') }));
+    const r = authorize({ ...get, unknownContextKeys: ['aws:ResourceTag/x'] }, { identity: [p] });
+    expect(r.decision).toBe('Allow');
+    expect(r.decidedBy?.sid).toBe('Sure');
   });
 
   it('a traced explicit deny still shows the layer that denied, with its statements', () => {
