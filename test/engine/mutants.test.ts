@@ -892,6 +892,8 @@ describe('allowedBy lists the statements the Allow rests on; notes name the extr
   it('the root user is allowed by the request itself when nothing else decides', () => {
     const r = authorize({ principal: `arn:aws:iam::${A}:root`, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' }, {});
     expect(r.decidedBy).toEqual({ layer: 'request', reason: 'allowed: the root user is implicitly allowed on the identity side' });
+    // Optional fields are absent, not undefined: no statement allowed it, nothing is undecided.
+    expect(Object.keys(r)).toEqual(['decision', 'reason', 'decidedBy', 'trace']);
   });
 
   it('notes: a role trust policy, a key policy, a cross-account request; a gateway endpoint reads an account principal as its root user (G41)', () => {
@@ -902,11 +904,13 @@ describe('allowedBy lists the statements the Allow rests on; notes name the extr
     expect(kms.trace?.notes).toContain('the KMS key policy must allow the caller, directly or by delegating to the account ("Key policies in AWS KMS")');
     const x = authorize({ ...get, resourceAccount: B }, { identity: [all] });
     expect(x.trace?.notes).toContain(`cross-account request (caller ${A}, resource ${B}): both the identity side and the resource policy must allow`);
+    expect(x.trace?.resourceAccount).toBe(B);
+    expect(x.trace?.principal).toStrictEqual({ kind: 'roleSession', arn: SESSION, accountId: A, roleArn: `arn:aws:iam::${A}:role/App` });
     const vpce = policy(doc({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }), 'vpc-endpoint');
     const gw = authorize({ ...get, vpcEndpointType: 'gateway' }, { identity: [all], vpcEndpoint: vpce });
     expect(gw.trace?.layers.find((l) => l.layer === 'vpcEndpoint')).toMatchObject({ applies: true, note: 'gateway endpoint: an account principal means its root user only (G41)' });
     const itf = authorize({ ...get, vpcEndpointType: 'interface' }, { identity: [all], vpcEndpoint: vpce });
-    expect(itf.trace?.layers.find((l) => l.layer === 'vpcEndpoint')).toEqual({ layer: 'vpcEndpoint', applies: true, policies: expect.any(Array) });
+    expect(itf.trace?.layers.find((l) => l.layer === 'vpcEndpoint')).toStrictEqual({ layer: 'vpcEndpoint', applies: true, policies: expect.any(Array) });
     const denied = authorize(get, { identity: [all], vpcEndpoint: policy(doc({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }), 'vpc-endpoint') });
     expect(denied.decidedBy?.layer).toBe('vpcEndpoint');
   });
