@@ -704,6 +704,9 @@ describe('which layers apply, and the trace says why not ("Policy evaluation log
       { layer: 'scp', applies: false, note: 'SCPs do not apply to service principals' },
     ]);
     expect(svc.trace?.notes).toEqual(['a service caller has no identity policies', 'SCPs do not apply to service principals']);
+    // No account for a service caller on an S3 object (no account in its ARN): none in the trace either.
+    const noAccount = authorize({ principal: 'sagemaker.amazonaws.com', action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' }, { resource: bucket });
+    expect(Object.keys(noAccount.trace ?? {})).not.toContain('resourceAccount');
     const anon = authorize({ ...get, principal: 'anonymous' }, { resource: bucket, scp: [[all]] });
     expect(layers(anon)).toContainEqual({ layer: 'scp', applies: false, note: 'SCPs do not apply to anonymous callers' });
   });
