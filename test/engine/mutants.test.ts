@@ -844,6 +844,7 @@ describe('an implicit deny names the layer that blocked and why ("Policy evaluat
 
   it('a resource that is not a role, or not a key, needs no trust or key policy; a KMS alias is governed by IAM policies alone ("Controlling access to aliases")', () => {
     expect(authorize({ ...get, action: 'sts:TagSession', resource: `arn:aws:iam::${A}:user/bob` }, { identity: [all] }).decision).toBe('Allow');
+    expect(authorize({ ...get, action: 'sts:TagSession', resource: 'arn:aws:s3:::role/x' }, { identity: [all] }).decision).toBe('Allow');
     expect(authorize({ ...get, action: 'kms:CreateAlias', resource: `arn:aws:kms:us-east-1:${A}:alias/a` }, { identity: [all] }).decision).toBe('Allow');
     expect(authorize({ ...get, action: 'kms:Decrypt', resource: 'arn:aws:s3:::key/k' }, { identity: [all] }).decision).toBe('Allow');
   });
