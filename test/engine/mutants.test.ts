@@ -847,6 +847,8 @@ describe('an implicit deny names the layer that blocked and why ("Policy evaluat
     expect(authorize({ ...get, action: 'sts:TagSession', resource: 'arn:aws:s3:::role/x' }, { identity: [all] }).decision).toBe('Allow');
     expect(authorize({ ...get, action: 'kms:CreateAlias', resource: `arn:aws:kms:us-east-1:${A}:alias/a` }, { identity: [all] }).decision).toBe('Allow');
     expect(authorize({ ...get, action: 'kms:Decrypt', resource: 'arn:aws:s3:::key/k' }, { identity: [all] }).decision).toBe('Allow');
+    // A key policy is needed for KMS actions on keys, not for another service's action naming a key.
+    expect(authorize({ ...get, action: 's3:GetObject', resource: `arn:aws:kms:us-east-1:${A}:key/k` }, { identity: [all] }).decision).toBe('Allow');
   });
 
   it('callers and sides: service caller, identity, cross-account, boundary, session, federated user', () => {
