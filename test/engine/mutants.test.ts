@@ -825,6 +825,7 @@ describe('an implicit deny names the layer that blocked and why ("Policy evaluat
 
   it('gates: an SCP or RCP level without Allow, the VPC endpoint policy', () => {
     expect(by(get, { identity: [all], scp: [[all], [policy(doc(allow('ec2:*')), 'scp')]] })).toEqual({ layer: 'scp', level: 1, reason: 'no SCP at level 1 allows the action (every level from the root down needs an Allow)' });
+    expect(by(get, { identity: [all], scp: [[policy(doc(allow('ec2:*')), 'scp')]] })).toEqual({ layer: 'scp', level: 0, reason: 'no SCP at level 0 allows the action (every level from the root down needs an Allow)' });
     expect(by(get, { identity: [all], rcp: [[]], rcpFullAccessImplied: false })).toEqual({ layer: 'rcp', level: 0, reason: 'no RCP at level 0 allows the action' });
     expect(by(get, { identity: [all], vpcEndpoint: policy(doc({ Effect: 'Allow', Principal: '*', Action: 'ec2:*', Resource: '*' }), 'vpc-endpoint', 'vpce') })).toEqual({ layer: 'vpcEndpoint', policy: 'vpce', reason: 'the VPC endpoint policy does not allow the request' });
   });
