@@ -281,7 +281,8 @@ function evalStatement(st: CompiledStatement, run: Run, pm: PrincipalMatchEnv | 
       const applies = notPrincipalApplies(st.notPrincipal, req.principal, {
         ...pm,
         chain: run.opts.notPrincipalDenyChain,
-        alwaysApplies: isDeny && run.hasBoundary && run.opts.notPrincipalDenyAlwaysDeniesBoundedCallers,
+        // Only a Deny reaches this branch (an Allow with NotPrincipal is decided above).
+        alwaysApplies: run.hasBoundary && run.opts.notPrincipalDenyAlwaysDeniesBoundedCallers,
       });
       cls = applies ? 'WILDCARD' : 'NONE';
     } else cls = 'NONE';
