@@ -156,6 +156,12 @@ async function loadTheirs() {
 
 // ---------------------------------------------------------------- timing
 
+/** Sets `<prefix>VsRun` and `<prefix>VsUnsafe`: the rate `r[rateKey]` against iam-simulate's two paths. */
+function withRatios(r, rateKey, prefix) {
+  r[`${prefix}VsRun`] = r.run ? r[rateKey] / r.run : undefined;
+  r[`${prefix}VsUnsafe`] = r.unsafe ? r[rateKey] / r.unsafe : undefined;
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -289,10 +295,8 @@ async function main() {
       lpad('off/runSim', 12) + lpad('off/unsafe', 12) + lpad('on/runSim', 11) + lpad('on/unsafe', 11),
   );
   for (const r of [...rows, overall]) {
-    r.offVsRun = r.run ? r.oursOff / r.run : undefined;
-    r.offVsUnsafe = r.unsafe ? r.oursOff / r.unsafe : undefined;
-    r.onVsRun = r.run ? r.oursOn / r.run : undefined;
-    r.onVsUnsafe = r.unsafe ? r.oursOn / r.unsafe : undefined;
+    withRatios(r, 'oursOff', 'off');
+    withRatios(r, 'oursOn', 'on');
     console.log(
       pad(r.name, 46) + lpad(fmtRate(r.oursOff), 11) + lpad(fmtRate(r.oursOn), 11) + lpad(fmtRate(r.run), 11) + lpad(fmtRate(r.unsafe), 11) +
         lpad(fmtX(r.offVsRun), 12) + lpad(fmtX(r.offVsUnsafe), 12) + lpad(fmtX(r.onVsRun), 11) + lpad(fmtX(r.onVsUnsafe), 11),
@@ -301,10 +305,8 @@ async function main() {
   console.log('\nfrom text, per call (parse + read + compile + decide every call; no cache anywhere):');
   console.log(pad('mix item', 46) + lpad('text off', 11) + lpad('text on', 11) + lpad('off/runSim', 12) + lpad('off/unsafe', 12) + lpad('on/runSim', 11) + lpad('on/unsafe', 11));
   for (const r of [...rows, overall]) {
-    r.textOffVsRun = r.run ? r.textOff / r.run : undefined;
-    r.textOffVsUnsafe = r.unsafe ? r.textOff / r.unsafe : undefined;
-    r.textOnVsRun = r.run ? r.textOn / r.run : undefined;
-    r.textOnVsUnsafe = r.unsafe ? r.textOn / r.unsafe : undefined;
+    withRatios(r, 'textOff', 'textOff');
+    withRatios(r, 'textOn', 'textOn');
     console.log(
       pad(r.name, 46) + lpad(fmtRate(r.textOff), 11) + lpad(fmtRate(r.textOn), 11) + lpad(fmtX(r.textOffVsRun), 12) + lpad(fmtX(r.textOffVsUnsafe), 12) + lpad(fmtX(r.textOnVsRun), 11) + lpad(fmtX(r.textOnVsUnsafe), 11),
     );
@@ -312,10 +314,8 @@ async function main() {
   console.log('\nfrom text, validated (what simulate, explain and check do), and the ceiling of any from-text path (JSON.parse alone):');
   console.log(pad('mix item', 46) + lpad('validated', 11) + lpad('val/runSim', 12) + lpad('val/unsafe', 12) + lpad('JSON.parse', 12) + lpad('parse/runSim', 14) + lpad('parse/unsafe', 14));
   for (const r of [...rows, overall]) {
-    r.textValVsRun = r.run ? r.textVal / r.run : undefined;
-    r.textValVsUnsafe = r.unsafe ? r.textVal / r.unsafe : undefined;
-    r.parseVsRun = r.run ? r.parse / r.run : undefined;
-    r.parseVsUnsafe = r.unsafe ? r.parse / r.unsafe : undefined;
+    withRatios(r, 'textVal', 'textVal');
+    withRatios(r, 'parse', 'parse');
     console.log(
       pad(r.name, 46) + lpad(fmtRate(r.textVal), 11) + lpad(fmtX(r.textValVsRun), 12) + lpad(fmtX(r.textValVsUnsafe), 12) + lpad(fmtRate(r.parse), 12) + lpad(fmtX(r.parseVsRun), 14) + lpad(fmtX(r.parseVsUnsafe), 14),
     );
