@@ -59,7 +59,7 @@ export const COMMAND_EXITS: Readonly<Record<CommandName, CommandExits>> = {
   diagnose: {
     0: 'no access error in the input',
     1: 'access errors were read (each is diagnosed)',
-    2: 'a usage error, a snapshot that cannot be read, or no input readable',
+    2: 'a usage error, a snapshot that cannot be read or holds a policy with errors that decides a matched step, or no input readable',
   },
   explain: {
     0: 'the request is allowed',

@@ -82,3 +82,29 @@ describe('diagnose', () => {
     expect(r.stderr).not.toMatch(/internal error/);
   });
 });
+
+describe('diagnose: a policy of the snapshot with errors is bad input, as in check', () => {
+  it('an SCP Deny with a Null value "tru" decides the matched step: undecided, named, exit 2', () => {
+    const snapshot = JSON.parse(readFileSync(path.join(ROOT, 'examples', 'account.json'), 'utf8')) as {
+      organization: { path: { scps: { name: string; document: unknown }[] }[] };
+    };
+    const level = snapshot.organization.path[1]!;
+    level.scps.push({
+      name: 'DenyUntaggedTraining',
+      document: {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'DenyTraining', Effect: 'Deny', Action: 'sagemaker:CreateTrainingJob', Resource: '*', Condition: { Null: { 'aws:RequestTag/cost-center': 'tru' } } }],
+      },
+    });
+    const file = path.join(tmp, 'invalid-scp.json');
+    writeFileSync(file, JSON.stringify(snapshot, null, 2));
+    const error = path.join(tmp, 'training-denied.txt');
+    writeFileSync(
+      error,
+      'An error occurred (AccessDeniedException) when calling the CreateTrainingJob operation: User: arn:aws:sts::111122223333:assumed-role/NotebookJobRole/SageMaker is not authorized to perform: sagemaker:CreateTrainingJob on resource: arn:aws:sagemaker:us-east-1:111122223333:training-job/nightly-report-1 with an explicit deny in a service control policy',
+    );
+    const r = runCli(['diagnose', '--snapshot', file, error]);
+    expect(r.stdout).toContain('DenyUntaggedTraining');
+    expect(r.status).toBe(2);
+  });
+});

@@ -106,17 +106,20 @@ export async function run(options: DiagnoseCommandOptions, ctx: RunContext): Pro
     });
     return { diagnosis, snapshotName: loaded.name, accountId: loaded.snapshot.accountId };
   } catch (e) {
-    if (e instanceof CheckEngineError) throw new CliError(`a policy in the snapshot cannot be evaluated: ${e.message}`, EXIT.failed);
+    // A policy of the snapshot the engine cannot read is bad input (2), as in check.
+    if (e instanceof CheckEngineError) throw new CliError(`a policy in the snapshot cannot be evaluated: ${e.message}`, EXIT.usage);
     throw e;
   }
 }
 
 /**
  * 0: the inputs were read and hold no access error; 1: access errors were read (matched or
- * not); 2: nothing in the inputs could be read as an access error or not.
+ * not); 2: nothing in the inputs could be read as an access error or not, or a matched step
+ * is undecided because a policy of the snapshot is invalid (bad input, as `check` says).
  */
 export function exitCodeOf(r: DiagnoseRun): number {
   const d = r.diagnosis;
+  if (d.matches.some((m) => m.outcome.invalidPolicy !== undefined)) return EXIT.usage;
   if (d.denials > 0) return EXIT.failed;
   if (d.unmatched.length > 0) return EXIT.usage;
   return EXIT.ok;
