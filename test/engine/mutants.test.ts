@@ -17,7 +17,7 @@ import { and, not, or, renderResidual } from '../../src/engine/residual.js';
 import { parseDate, parseNumber } from '../../src/engine/values.js';
 import type { ResidualClause } from '../../src/engine/residual.js';
 import { parseTemplate, templateText, UNKNOWN } from '../../src/engine/variables.js';
-import { compileWildcard, compileWildcardTokens, wildcardMatch } from '../../src/engine/wildcard.js';
+import { compileWildcard, compileWildcardTokens, tokenize, wildcardMatch } from '../../src/engine/wildcard.js';
 import { A, ALICE, allow, B, decision, deny, doc, policy, run, SESSION } from './helpers.js';
 
 const opts = (o: Partial<EvaluationOptions>): { trace: false } & Partial<EvaluationOptions> => ({ trace: false, ...o });
@@ -41,6 +41,25 @@ describe('wildcard search ("IAM JSON policy elements: Resource", "Condition oper
 
   it('a matcher built from tokens shows its pattern with `*` and `?` (traces quote it)', () => {
     expect(compileWildcardTokens([{ t: 'lit', s: 'a/' }, { t: 'star' }, { t: 'q' }]).pattern).toBe('a/*?');
+  });
+
+  it('policy text splits into literals, `*` and `?`, with no empty literal between adjacent wildcards', () => {
+    // "IAM JSON policy elements: Resource": `*` matches any combination of characters, `?` any single one;
+    // everything else is literal. Substituted variable values are appended to these tokens as literals.
+    expect(tokenize('a*?b')).toEqual([{ t: 'lit', s: 'a' }, { t: 'star' }, { t: 'q' }, { t: 'lit', s: 'b' }]);
+    expect(tokenize('*?')).toEqual([{ t: 'star' }, { t: 'q' }]);
+    expect(tokenize('')).toEqual([]);
+    expect(tokenize('s3:GetObject')).toEqual([{ t: 'lit', s: 's3:GetObject' }]);
+  });
+
+  it('a pattern of only `*` says it matches everything; any other text or `?` does not', () => {
+    // "IAM JSON policy elements: Resource": "Resource": "*" matches every resource.
+    expect(compileWildcard('*').matchesAll).toBe(true);
+    expect(compileWildcard('**').matchesAll).toBe(true);
+    expect(compileWildcard('*a*').matchesAll).toBe(false);
+    expect(compileWildcard('*?').matchesAll).toBe(false);
+    expect(compileWildcard('').matchesAll).toBe(false);
+    expect(compileWildcard('a').matchesAll).toBe(false);
   });
 });
 
