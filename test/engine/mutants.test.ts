@@ -18,7 +18,10 @@ import { parseDate, parseNumber } from '../../src/engine/values.js';
 import type { ResidualClause } from '../../src/engine/residual.js';
 import { parseTemplate, templateText, UNKNOWN } from '../../src/engine/variables.js';
 import { compileWildcard, compileWildcardTokens, tokenize, wildcardMatch } from '../../src/engine/wildcard.js';
-import { A, ALICE, allow, B, decision, deny, doc, policy, run, SESSION } from './helpers.js';
+import { betterClass, compilePrincipalBlock, matchPrincipal, notPrincipalApplies, parsePrincipal, principalKeys } from '../../src/engine/principal.js';
+import type { RequestPrincipal } from '../../src/engine/principal.js';
+import { NO_POSITION } from '../../src/policy/json.js';
+import { A, ALICE, allow, B, decision, deny, doc, policy, ROLE, run, SESSION } from './helpers.js';
 
 const opts = (o: Partial<EvaluationOptions>): { trace: false } & Partial<EvaluationOptions> => ({ trace: false, ...o });
 
@@ -1041,5 +1044,112 @@ describe('NotPrincipal with a permissions boundary: the always-applies rule is f
     const off = run({ ...bucket, principal: ALICE }, policies, { notPrincipalDenyAlwaysDeniesBoundedCallers: false });
     expect(off.decision).toBe('Allow');
     expect(resourceReasons(off)).toContain('the caller is listed in NotPrincipal');
+  });
+});
+
+describe('principals: parsing, derived keys and matching ("AWS JSON policy elements: Principal", "…: NotPrincipal")', () => {
+  const penv = { wildcardMatchesServices: true, gatewayEndpoint: false };
+  const blk = (entries: Record<string, string | string[]>): ReturnType<typeof compilePrincipalBlock> =>
+    compilePrincipalBlock({
+      wildcard: false,
+      loc: NO_POSITION,
+      path: '$',
+      entries: Object.entries(entries).flatMap(([type, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({ type, value, loc: NO_POSITION, path: '$' }))),
+    });
+  const pr = (text: string, extras = {}): RequestPrincipal => {
+    const r = parsePrincipal(text, extras);
+    if (!r.ok) throw new Error(r.message);
+    return r.principal;
+  };
+  const FED = `arn:aws:sts::${A}:federated-user/bob`;
+  const ROOT = `arn:aws:iam::${A}:root`;
+
+  it('a service principal is a whole DNS name ending in amazonaws.com; other text is refused with what was expected', () => {
+    // "AWS JSON policy elements: Principal": AWS service principals, e.g. sagemaker.amazonaws.com.
+    expect(parsePrincipal('sagemaker.amazonaws.com.evil.example').ok).toBe(false);
+    expect(parsePrincipal('-sagemaker.amazonaws.com').ok).toBe(false);
+    const bad = parsePrincipal('alice');
+    expect(bad.ok === false && bad.message).toMatch(/^principal "alice" is not understood; expected an IAM user ARN/);
+    const other = parsePrincipal(`arn:aws:sts::${A}:foo/bar`);
+    expect(other.ok === false && other.message).toMatch(/is not understood/);
+    expect(parsePrincipal(`arn:aws:iam::${A}:federated-user/bob`).ok).toBe(false);
+  });
+
+  it('a role ARN cannot sign: the error gives the session ARN to use instead; a session ARN needs a session name', () => {
+    // "IAM identifiers": a role is assumed; requests are signed by its session (assumed-role/ROLE/SESSION).
+    const r = parsePrincipal(`arn:aws:iam::${A}:role/path/App`);
+    expect(r.ok === false && r.message).toBe(
+      `a role cannot sign a request; give the session ARN (arn:aws:sts::${A}:assumed-role/App/SESSION) and put the role ARN in principalRoleArn`,
+    );
+    const s = parsePrincipal(`arn:aws:sts::${A}:assumed-role/App`);
+    expect(s.ok === false && s.message).toBe(`role session ARN "arn:aws:sts::${A}:assumed-role/App" needs assumed-role/ROLE/SESSION`);
+  });
+
+  it('derived keys: aws:userid and aws:PrincipalServiceNamesList per kind ("AWS global condition context keys")', () => {
+    const user = principalKeys(pr(ALICE, { uniqueId: 'AIDAEXAMPLE' }));
+    expect(user.get('aws:userid')).toBe('AIDAEXAMPLE');
+    expect(user.get('aws:principalarn')).toBe(ALICE);
+    expect(principalKeys(pr(ALICE)).has('aws:userid')).toBe(false);
+    expect(principalKeys({ kind: 'iamUser', accountId: A }).has('aws:principalarn')).toBe(false);
+    expect(principalKeys({ kind: 'iamUser', accountId: A }).has('aws:username')).toBe(false);
+    const fed = principalKeys(pr(FED));
+    expect(fed.get('aws:userid')).toBe(`${A}:bob`);
+    expect(fed.get('aws:principalarn')).toBe(FED);
+    expect(fed.get('aws:principaltype')).toBe('FederatedUser');
+    expect(principalKeys({ kind: 'federatedUserSession', sessionName: 'bob' }).has('aws:userid')).toBe(false);
+    expect(principalKeys({ kind: 'federatedUserSession', accountId: A }).has('aws:userid')).toBe(false);
+    expect(principalKeys({ kind: 'federatedUserSession', accountId: A }).has('aws:principalarn')).toBe(false);
+    expect(principalKeys({ kind: 'roleSession', accountId: A, sessionName: 's1' }).has('aws:userid')).toBe(false);
+    expect(principalKeys({ kind: 'root', accountId: A }).get('aws:principalarn')).toBe(ROOT);
+    expect(principalKeys({ kind: 'root', arn: ROOT }).has('aws:userid')).toBe(false);
+    const svc = principalKeys(pr('sagemaker.amazonaws.com'));
+    expect(svc.get('aws:principalservicenameslist')).toEqual(['sagemaker.amazonaws.com']);
+    expect(principalKeys({ kind: 'service' }).has('aws:principalservicename')).toBe(false);
+    expect(principalKeys({ kind: 'service' }).has('aws:principalservicenameslist')).toBe(false);
+  });
+
+  it('an AWS entry names a user, a role or the account by its ARN; other text names nobody', () => {
+    const alice = pr(ALICE);
+    expect(matchPrincipal(blk({ AWS: `arn:aws:iam::${A}:user/bob` }), alice, penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ AWS: ROLE }), pr(SESSION), penv).cls).toBe('ENTITY');
+    expect(matchPrincipal(blk({ AWS: 'not-an-arn' }), alice, penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ AWS: `arn:aws:s3:::bucket` }), alice, penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ AWS: `arn:aws:iam::${A}:root` }), alice, penv).cls).toBe('ACCOUNT');
+  });
+
+  it('a CanonicalUser entry names only the caller with that canonical ID (S3 bucket policies)', () => {
+    const withId: RequestPrincipal = { ...pr(ALICE), canonicalUserId: 'c0ffee' };
+    expect(matchPrincipal(blk({ CanonicalUser: 'c0ffee' }), withId, penv).cls).toBe('DIRECT');
+    expect(matchPrincipal(blk({ CanonicalUser: 'c0ffee' }), { ...withId, canonicalUserId: 'beef' }, penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ CanonicalUser: 'c0ffee' }), pr(ALICE), penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ Other: 'c0ffee' }), withId, penv).cls).toBe('NONE');
+  });
+
+  it('of two classes, the stronger wins: WILDCARD > DIRECT > ENTITY > ACCOUNT > NONE', () => {
+    expect(betterClass('ACCOUNT', 'ENTITY')).toBe('ENTITY');
+    expect(betterClass('DIRECT', 'ENTITY')).toBe('DIRECT');
+    expect(betterClass('WILDCARD', 'DIRECT')).toBe('WILDCARD');
+    expect(betterClass('NONE', 'ACCOUNT')).toBe('ACCOUNT');
+    expect(betterClass('ACCOUNT', 'ACCOUNT')).toBe('ACCOUNT');
+  });
+
+  it('Deny with NotPrincipal excludes root, a service and a federated user only as the A15 chain says', () => {
+    // "AWS JSON policy elements: NotPrincipal": with Deny, list the account as well as the
+    // principal; the root user is excluded by its account, a service by its name.
+    const strict = { ...penv, chain: 'strict' as const, alwaysApplies: false };
+    const sessionOnly = { ...penv, chain: 'sessionOnly' as const, alwaysApplies: false };
+    const root = pr(ROOT);
+    expect(notPrincipalApplies(blk({ AWS: A }), root, strict)).toBe(false);
+    expect(notPrincipalApplies(blk({ AWS: B }), root, strict)).toBe(true);
+    const svc = pr('sagemaker.amazonaws.com');
+    expect(notPrincipalApplies(blk({ Service: 'sagemaker.amazonaws.com' }), svc, strict)).toBe(false);
+    expect(notPrincipalApplies(blk({ Service: 'glue.amazonaws.com' }), svc, strict)).toBe(true);
+    const fed = pr(FED);
+    expect(notPrincipalApplies(blk({ AWS: [FED, A] }), fed, strict)).toBe(false);
+    expect(notPrincipalApplies(blk({ AWS: FED }), fed, strict)).toBe(true);
+    expect(notPrincipalApplies(blk({ AWS: A }), fed, strict)).toBe(true);
+    expect(notPrincipalApplies(blk({ AWS: FED }), fed, sessionOnly)).toBe(false);
+    expect(notPrincipalApplies(compilePrincipalBlock({ wildcard: true, loc: NO_POSITION, path: '$' }), fed, strict)).toBe(false);
+    expect(notPrincipalApplies(compilePrincipalBlock({ wildcard: true, loc: NO_POSITION, path: '$' }), fed, sessionOnly)).toBe(false);
   });
 });
