@@ -1117,6 +1117,46 @@ describe('principals: parsing, derived keys and matching ("AWS JSON policy eleme
     expect(matchPrincipal(blk({ AWS: `arn:aws:iam::${A}:root` }), alice, penv).cls).toBe('ACCOUNT');
   });
 
+  it('each kind of entry names only its own kind of caller, by its exact ARN or ID ("AWS JSON policy elements: Principal")', () => {
+    const alice = pr(ALICE);
+    const session = pr(SESSION);
+    const fed = pr(FED, { sourceUserArn: ALICE });
+    const svc = pr('sagemaker.amazonaws.com');
+    // An account entry: every IAM caller of that account, no one of another account.
+    expect(matchPrincipal(blk({ AWS: B }), alice, penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ AWS: A }), svc, penv).cls).toBe('NONE');
+    // A user entry: that user (DIRECT), a federated session it started (ENTITY), nobody else.
+    expect(matchPrincipal(blk({ AWS: ALICE }), alice, penv).cls).toBe('DIRECT');
+    expect(matchPrincipal(blk({ AWS: ALICE }), fed, penv).cls).toBe('ENTITY');
+    expect(matchPrincipal(blk({ AWS: ALICE }), pr(FED), penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ AWS: ALICE }), session, penv).cls).toBe('NONE');
+    // A role entry: sessions of that role only.
+    expect(matchPrincipal(blk({ AWS: ROLE }), alice, penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ AWS: `arn:aws:iam::${A}:role/Other` }), session, penv).cls).toBe('NONE');
+    // A session entry and a federated-user entry: that session only.
+    expect(matchPrincipal(blk({ AWS: SESSION }), session, penv).cls).toBe('DIRECT');
+    expect(matchPrincipal(blk({ AWS: `arn:aws:sts::${A}:assumed-role/App/s2` }), session, penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ AWS: SESSION }), fed, penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ AWS: FED }), fed, penv).cls).toBe('DIRECT');
+    expect(matchPrincipal(blk({ AWS: `arn:aws:sts::${A}:federated-user/eve` }), fed, penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ AWS: FED }), session, penv).cls).toBe('NONE');
+    // A unique ID: the user or role that has it (role: its sessions, ENTITY).
+    expect(matchPrincipal(blk({ AWS: 'AIDAEXAMPLE1' }), pr(ALICE, { uniqueId: 'AIDAEXAMPLE1' }), penv).cls).toBe('DIRECT');
+    expect(matchPrincipal(blk({ AWS: 'AROAEXAMPLE1' }), pr(SESSION, { uniqueId: 'AROAEXAMPLE1' }), penv).cls).toBe('ENTITY');
+    expect(matchPrincipal(blk({ AWS: 'AIDAEXAMPLE1' }), pr(ALICE, { uniqueId: 'AIDAEXAMPLE2' }), penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ AWS: 'AIDAEXAMPLE1' }), alice, penv).cls).toBe('NONE');
+    // A service entry: that service only; a Federated entry names no IAM caller.
+    expect(matchPrincipal(blk({ Service: 'glue.amazonaws.com' }), svc, penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ Service: 'sagemaker.amazonaws.com' }), alice, penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ Federated: 'cognito-identity.amazonaws.com' }), alice, penv).cls).toBe('NONE');
+    expect(matchPrincipal(blk({ Federated: 'cognito-identity.amazonaws.com' }), svc, penv).cls).toBe('NONE');
+    // `{"AWS": "*"}` among other entries is the everyone principal.
+    expect(blk({ AWS: [ALICE, '*'] }).wildcard).toBe(true);
+    expect(blk({ AWS: [ALICE] }).wildcard).toBe(false);
+    expect(matchPrincipal(blk({ AWS: [ROLE, '*'] }), alice, penv).cls).toBe('WILDCARD');
+    expect(matchPrincipal(blk({}), alice, penv).cls).toBe('NONE');
+  });
+
   it('a CanonicalUser entry names only the caller with that canonical ID (S3 bucket policies)', () => {
     const withId: RequestPrincipal = { ...pr(ALICE), canonicalUserId: 'c0ffee' };
     expect(matchPrincipal(blk({ CanonicalUser: 'c0ffee' }), withId, penv).cls).toBe('DIRECT');
