@@ -18,7 +18,7 @@ import { parseDate, parseNumber } from '../../src/engine/values.js';
 import type { ResidualClause } from '../../src/engine/residual.js';
 import { parseTemplate, templateText, UNKNOWN } from '../../src/engine/variables.js';
 import { compileWildcard, compileWildcardTokens, tokenize, wildcardMatch } from '../../src/engine/wildcard.js';
-import { betterClass, compilePrincipalBlock, matchPrincipal, notPrincipalApplies, parsePrincipal, principalKeys } from '../../src/engine/principal.js';
+import { betterClass, compilePrincipalBlock, matchPrincipal, notPrincipalApplies, parsePrincipal, principalKeys, principalNamesCaller } from '../../src/engine/principal.js';
 import type { RequestPrincipal } from '../../src/engine/principal.js';
 import { NO_POSITION } from '../../src/policy/json.js';
 import { A, ALICE, allow, B, decision, deny, doc, policy, ROLE, run, SESSION } from './helpers.js';
@@ -1191,5 +1191,40 @@ describe('principals: parsing, derived keys and matching ("AWS JSON policy eleme
     expect(notPrincipalApplies(blk({ AWS: FED }), fed, sessionOnly)).toBe(false);
     expect(notPrincipalApplies(compilePrincipalBlock({ wildcard: true, loc: NO_POSITION, path: '$' }), fed, strict)).toBe(false);
     expect(notPrincipalApplies(compilePrincipalBlock({ wildcard: true, loc: NO_POSITION, path: '$' }), fed, sessionOnly)).toBe(false);
+  });
+
+  it('Deny with NotPrincipal under A15 strict: a role session or a federated session is excluded only when every identity in its chain is listed', () => {
+    // "AWS JSON policy elements: NotPrincipal": list the session, the role (or the IAM user behind
+    // a federated session) and the account; spec A15 (docs/decisions).
+    const strict = { ...penv, chain: 'strict' as const, alwaysApplies: false };
+    const session = pr(SESSION);
+    expect(notPrincipalApplies(blk({ AWS: [SESSION, ROLE, A] }), session, strict)).toBe(false);
+    expect(notPrincipalApplies(blk({ AWS: [SESSION, A] }), session, strict)).toBe(true);
+    expect(notPrincipalApplies(blk({ AWS: [ROLE, A] }), session, strict)).toBe(true);
+    expect(notPrincipalApplies(blk({ AWS: [SESSION, ROLE] }), session, strict)).toBe(true);
+    const fed = pr(FED, { sourceUserArn: ALICE });
+    expect(notPrincipalApplies(blk({ AWS: [FED, ALICE, A] }), fed, strict)).toBe(false);
+    expect(notPrincipalApplies(blk({ AWS: [FED, A] }), fed, strict)).toBe(true);
+    expect(notPrincipalApplies(blk({ AWS: [ALICE, A] }), fed, strict)).toBe(true);
+    expect(notPrincipalApplies(blk({ AWS: [FED, ALICE] }), fed, strict)).toBe(true);
+  });
+
+  it('the best class over all entries wins, and of equals the first entry is the one named', () => {
+    const alice = pr(ALICE);
+    expect(matchPrincipal(blk({ AWS: [ALICE, A] }), alice, penv)).toMatchObject({ cls: 'DIRECT', entry: { value: ALICE } });
+    expect(matchPrincipal(blk({ AWS: [A, ALICE] }), alice, penv)).toMatchObject({ cls: 'DIRECT', entry: { value: ALICE } });
+    expect(matchPrincipal(blk({ AWS: [A, `arn:aws:iam::${A}:root`] }), alice, penv)).toMatchObject({ cls: 'ACCOUNT', entry: { value: A } });
+    expect(matchPrincipal(blk({ AWS: [ALICE, `arn:aws:iam::${A}:user/bob`] }), alice, penv)).toMatchObject({ cls: 'DIRECT', entry: { value: ALICE } });
+    expect(blk({ Service: '*' }).wildcard).toBe(true);
+  });
+
+  it('an empty Principal names nobody; the everyone principal names a service only with A11 on', () => {
+    // "AWS JSON policy elements: Principal"; docs/decisions/a11-wildcard-principal-services.md.
+    const svc = pr('sagemaker.amazonaws.com');
+    const star = compilePrincipalBlock({ wildcard: true, loc: NO_POSITION, path: '$' });
+    expect(principalNamesCaller(blk({}), pr(ALICE), penv)).toBe(false);
+    expect(principalNamesCaller(star, pr(ALICE), { ...penv, wildcardMatchesServices: false })).toBe(true);
+    expect(principalNamesCaller(star, svc, { ...penv, wildcardMatchesServices: false })).toBe(false);
+    expect(principalNamesCaller(star, svc, penv)).toBe(true);
   });
 });
