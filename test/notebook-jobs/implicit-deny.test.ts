@@ -5,26 +5,18 @@
  * permissions"). On the bundled example: the Studio role may pass the job role only to
  * SageMaker, so passing it to EventBridge misses on the iam:PassedToService condition.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readSnapshotText } from '../../src/account/read-snapshot.js';
 import type { AccountSnapshot, NamedPolicy } from '../../src/account/snapshot.js';
-import { check } from '../../src/notebook-jobs/check.js';
 import type { CheckResult } from '../../src/notebook-jobs/check.js';
-import { engineEvaluator } from '../../src/notebook-jobs/evaluate.js';
 import { renderCheckJson } from '../../src/report/check/json.js';
 import { renderCheckMarkdown } from '../../src/report/check/markdown.js';
 import { renderCheckText } from '../../src/report/check/text.js';
+import { checkExample, exampleSnapshot } from '../report/check/fixture.js';
 
-const text = readFileSync(new URL('../../examples/account.json', import.meta.url), 'utf8');
-const example = readSnapshotText(text, 'examples/account.json').snapshot!;
-const KEY = 'arn:aws:kms:us-east-1:111122223333:key/5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-const selection = { jobRoleArn: 'arn:aws:iam::111122223333:role/NotebookJobRole', outputKmsKeyArn: KEY, volumeKmsKeyArn: KEY };
+const example = exampleSnapshot();
 
 function run(snapshot: AccountSnapshot): CheckResult {
-  const out = check(snapshot, selection, { variant: 'schedule', evaluate: engineEvaluator() });
-  if (!out.ok) throw new Error(out.message);
-  return out.result;
+  return checkExample('schedule', snapshot);
 }
 
 /** The example with a second, unrelated inline policy on the Studio role, listed first. */
