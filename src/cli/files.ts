@@ -7,7 +7,7 @@ import path from 'node:path';
 import { InputError, inputErrorFromFs, maxBytesFor, readTextFile } from '../input/index.js';
 import type { InputKind } from '../input/index.js';
 import { wrap } from '../report/text-util.js';
-import { escapeControlChars } from '../text/sanitize.js';
+import { escapeControlChars, pushAll } from '../text/sanitize.js';
 import { CliError, EXIT } from './errors.js';
 import type { RunContext } from './context.js';
 
@@ -28,6 +28,28 @@ export function displayPath(cwd: string, absolutePath: string): string {
   // Outside cwd stays relative (`../x.json`), so SARIF URIs are relative too; only another drive is absolute.
   const shown = rel === '' ? '.' : path.isAbsolute(rel) ? absolutePath : rel;
   return shown.split(path.sep).join('/');
+}
+
+/**
+ * `displayPath` for many files of few folders (a folder of 10,000 scenarios): the folder's
+ * relative path is worked out once (path.relative was a thirtieth of `simulate` on such a
+ * folder). Same result as displayPath for every path.
+ */
+export function displayPaths(cwd: string): (absolutePath: string) => string {
+  const folders = new Map<string, string>();
+  return (absolutePath) => {
+    const dir = path.dirname(absolutePath);
+    const base = absolutePath.slice(dir.length + (dir.endsWith(path.sep) ? 0 : 1));
+    // The working folder itself or one above it: path.relative climbs (`..`), not the folder.
+    if (base === '' || dir === absolutePath || cwd === absolutePath || cwd.startsWith(absolutePath + path.sep)) return displayPath(cwd, absolutePath);
+    let shown = folders.get(dir);
+    if (shown === undefined) {
+      shown = displayPath(cwd, dir);
+      folders.set(dir, shown);
+    }
+    if (shown === '.') return base;
+    return shown.endsWith('/') ? shown + base : `${shown}/${base}`;
+  };
 }
 
 function describeFsError(e: unknown, name: string): string {
@@ -210,7 +232,7 @@ export async function expandInputs(args: readonly string[], ctx: RunContext): Pr
         throw new CliError(describeFsError(e, arg), EXIT.usage);
       }
       if (found.length === 0 && skipped.length === before) throw new CliError(`${arg}: directory holds no *.json file`, EXIT.usage);
-      out.push(...found);
+      pushAll(out, found);
     } else {
       out.push(absolutePath);
     }

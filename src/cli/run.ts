@@ -34,6 +34,13 @@ function safeOutput(o: CommandOutput, color: boolean): CommandOutput {
   };
 }
 
+/** The same backstop over what a command writes as it goes (check --all-profiles, simulate on many files). */
+function safeContext(ctx: RunContext): RunContext {
+  const write = ctx.writeStdout;
+  if (!write) return ctx;
+  return { ...ctx, writeStdout: (text) => write(escapeOutputControls(text, { keepColor: ctx.color })) };
+}
+
 export async function runCli(argv: readonly string[], deps: RunDeps): Promise<CommandOutput> {
   const { color, ...output } = await runUnsafe(argv, deps);
   return safeOutput(output, color === true);
@@ -50,7 +57,7 @@ async function runUnsafe(argv: readonly string[], deps: RunDeps): Promise<Comman
     const spec = (deps.findCommand ?? findInTable)(command);
     if (!spec) throw new Error(`command ${command} is in the parser but not in the table`);
     const module = await spec.load();
-    const ctx = deps.context();
+    const ctx = safeContext(deps.context());
     return { ...(await module.execute(options as never, ctx)), color: ctx.color };
   } catch (e) {
     if (e instanceof CliError) {

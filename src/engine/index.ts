@@ -22,7 +22,7 @@ export type { AuthorizationResult, DecidedBy, DecisionLayer, LayerTrace, PolicyT
 export { and as residualAnd, or as residualOr, not as residualNot, renderResidual, evaluateResidual } from './residual.js';
 export type { ResidualClause, ResidualNode, Tri } from './residual.js';
 export { rcpSupportedServices } from './rcp.js';
-export { readScenarioText, readScenarioValue, resourceKind, OPTION_VALUES } from './scenario.js';
+export { readScenarioText, readScenarioValue, resourceKind, OPTION_VALUES, ScenarioPolicyCache } from './scenario.js';
 export { PolicyCompiler } from './policy-set.js';
 export type { CompiledPolicySet } from './policy-set.js';
 export type { InvalidPolicy, LoadedScenario, ScenarioReadOptions, ScenarioReadResult } from './scenario.js';

@@ -5,6 +5,8 @@
  * invalid with that message. Errors say file, line, column and what was expected.
  */
 import { nodeFromValue, parseJson } from '../policy/json.js';
+import { containerEnd } from '../policy/json-fast.js';
+import { Generations } from './generations.js';
 import type { JsonMember, JsonNode, JsonObjectNode } from '../policy/json.js';
 import type { PolicyKind } from '../policy/model.js';
 import { readPolicyNode } from '../policy/read.js';
@@ -12,8 +14,7 @@ import { refusingFinding, ruleFindings } from '../policy/validate.js';
 import { DEFAULT_EVALUATION_OPTIONS } from './types.js';
 import type { DecisionResult, EvaluationOptions } from './types.js';
 import type { PolicyInput, PolicySet } from './authorize.js';
-import { compilePolicy } from './compile.js';
-import type { CompiledPolicy } from './compile.js';
+import { compilePolicy, CompiledPolicy } from './compile.js';
 import type { ContextInputValue } from './context.js';
 import { parsePrincipal } from './principal.js';
 import type { AuthorizationRequest } from './request.js';
@@ -55,6 +56,8 @@ export interface ScenarioReadOptions {
    * (check, explain, simulate) read with it; the engine's own semantics tests read without.
    */
   readonly validate?: boolean;
+  /** Policies shared with other reads of the same run (text only; see ScenarioPolicyCache). */
+  readonly policies?: ScenarioPolicyCache;
 }
 
 class ScenarioError extends Error {
@@ -104,11 +107,65 @@ function suggest(key: string, known: readonly string[]): string {
   return hit ? `; did you mean "${hit}"?` : `; expected one of ${known.join(', ')}`;
 }
 
+/**
+ * Policies read, validated and compiled once for many scenario files (`simulate` on a folder,
+ * where files often share their SCPs, boundaries and trust policies). The caller holds it for
+ * one run and passes it to every read (ScenarioReadOptions.policies); nothing is module-level.
+ *
+ * A policy is found again only when it is the same text (character for character) at the same
+ * place: the same slot (`policies.scp[0][1]`), the same line and column where it starts, and
+ * the same validation mode. Every line and column inside it is then the same too, so what a
+ * trace cites is what a fresh read would cite. A refused policy is kept as the finding that
+ * refuses it, and its message is worded afresh for each file. Bounded like PolicyCompiler
+ * (generations.ts): by entries and by the characters of the policies held.
+ */
+/** What reading a policy gave: the compiled policy, or the finding that refuses it. */
+type PolicyVerdict = CompiledPolicy | { readonly refused: { readonly message: string; readonly line: number; readonly column: number; readonly code?: string } | undefined };
+
+export class ScenarioPolicyCache {
+  private readonly entries: Generations<string, PolicyVerdict>;
+  /** Policies read afresh (misses) and found again (hits), for benchmarks and tests. */
+  misses = 0;
+  hits = 0;
+
+  constructor(options: { readonly capacity?: number; readonly maxChars?: number } = {}) {
+    this.entries = new Generations(options.capacity ?? 16_384, options.maxChars ?? 1_048_576);
+  }
+
+  /** @internal The scenario reader's look-up. */
+  get(key: string): PolicyVerdict | undefined {
+    const hit = this.entries.get(key);
+    if (hit === undefined) this.misses++;
+    else this.hits++;
+    return hit;
+  }
+
+  /** @internal The scenario reader's store. */
+  set(key: string, verdict: PolicyVerdict): void {
+    this.entries.set(key, verdict, key.length);
+  }
+
+  /** Policies held (both generations). */
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
 class Reader {
   constructor(
     private readonly file: string,
     private readonly validate: boolean = false,
+    /** The scenario's text and the run's cache, when policies are shared between reads. */
+    private readonly shared?: { readonly text: string; readonly cache: ScenarioPolicyCache },
   ) {}
+
+  /** The cache key of a policy node (see ScenarioPolicyCache), or undefined when it cannot be shared. */
+  private policyKey(node: JsonNode, kind: PolicyKind, name: string): string | undefined {
+    if (!this.shared || node.type !== 'object' || node.loc.offset < 0) return undefined;
+    const end = containerEnd(this.shared.text, node.loc.offset);
+    if (end < 0) return undefined;
+    return `${this.validate ? 'v' : '-'}\u0000${kind}\u0000${name}\u0000${node.path}\u0000${node.loc.line}:${node.loc.column}\u0000${this.shared.text.slice(node.loc.offset, end)}`;
+  }
 
   fail(node: { loc: { line: number; column: number } }, message: string): never {
     const where = node.loc.line > 0 ? `${this.file}:${node.loc.line}:${node.loc.column}` : this.file;
@@ -205,28 +262,34 @@ class Reader {
   }
 
   policy(node: JsonNode, kind: PolicyKind, name: string): CompiledPolicy {
-    let result: CompiledPolicy | ScenarioError;
-    const invalid = (f: { message: string; line: number; column: number; code?: string } | undefined): ScenarioError => {
-      const where = f && f.line > 0 ? `${this.file}:${f.line}:${f.column}` : this.file;
-      const e = new ScenarioError(`${where}: ${name}: ${f ? f.message : 'not a policy'}${f?.code && this.validate ? ` (${f.code})` : ''}`);
-      e.invalidPolicy = { slot: name, kind, ...(f?.code !== undefined ? { code: f.code } : {}), message: f ? f.message : 'not a policy', line: f?.line ?? 0, column: f?.column ?? 0 };
-      return e;
-    };
+    const key = this.policyKey(node, kind, name);
+    let verdict = key === undefined ? undefined : this.shared?.cache.get(key);
+    if (verdict === undefined) {
+      verdict = this.readPolicy(node, kind, name);
+      if (key !== undefined) this.shared?.cache.set(key, verdict);
+    }
+    if (verdict instanceof CompiledPolicy) return verdict;
+    // Refused: the message names this file (the finding is the same wherever the text is).
+    const f = verdict.refused;
+    const where = f && f.line > 0 ? `${this.file}:${f.line}:${f.column}` : this.file;
+    const e = new ScenarioError(`${where}: ${name}: ${f ? f.message : 'not a policy'}${f?.code && this.validate ? ` (${f.code})` : ''}`);
+    e.invalidPolicy = { slot: name, kind, ...(f?.code !== undefined ? { code: f.code } : {}), message: f ? f.message : 'not a policy', line: f?.line ?? 0, column: f?.column ?? 0 };
+    throw e;
+  }
+
+  /** The compiled policy, or the finding that refuses it (undefined: not a policy at all). */
+  private readPolicy(node: JsonNode, kind: PolicyKind, name: string): PolicyVerdict {
     const read = readPolicyNode(node, { kind, name });
     const err = read.findings.find((f) => f.severity === 'error');
-    if (err || !read.policy) {
-      result = invalid(err ?? read.findings[0]);
-    } else {
-      const cp = compilePolicy(read.policy);
-      const ce = cp.errors[0];
-      // Every rule of `validate` (a Null value "tru", a look-alike letter in an action, …):
-      // a policy it calls an error is not evaluated, so its Deny cannot silently drop; except
-      // an unknown service or action, which IAM stores and never matches (refusingFinding).
-      const ve = ce || !this.validate ? undefined : refusingFinding(ruleFindings(read.policy, { kind, name }), read.policy);
-      result = ce ? invalid(ce) : ve ? invalid(ve) : cp;
-    }
-    if (result instanceof ScenarioError) throw result;
-    return result;
+    if (err || !read.policy) return { refused: err ?? read.findings[0] };
+    const cp = compilePolicy(read.policy);
+    const ce = cp.errors[0];
+    if (ce) return { refused: ce };
+    // Every rule of `validate` (a Null value "tru", a look-alike letter in an action, …):
+    // a policy it calls an error is not evaluated, so its Deny cannot silently drop; except
+    // an unknown service or action, which IAM stores and never matches (refusingFinding).
+    const ve = this.validate ? refusingFinding(ruleFindings(read.policy, { kind, name }), read.policy) : undefined;
+    return ve ? { refused: ve } : cp;
   }
 
   policyList(m: JsonMember | undefined, kind: PolicyKind, label: string): CompiledPolicy[] | undefined {
@@ -347,7 +410,7 @@ export function readScenarioText(text: string, file: string, options?: ScenarioR
       error: `${file}:${dup.loc.line}:${dup.loc.column}: duplicate key "${dup.key}" at ${dup.path} (first at line ${dup.firstLoc.line}); IAM rejects duplicate keys, and a JSON reader would silently keep only the last one (G33)`,
     };
   }
-  const reader = new Reader(file, options?.validate === true);
+  const reader = new Reader(file, options?.validate === true, options?.policies ? { text, cache: options.policies } : undefined);
   return wrap(() => reader.scenario(parsed.root));
 }
 

@@ -10,7 +10,7 @@ import { explainResult } from './explain.js';
 import { RequestError } from './request.js';
 import type { AuthorizationResult, DecidedBy, Residual, StatementRef, Trace } from './result.js';
 import { readScenarioText, readScenarioValue } from './scenario.js';
-import type { InvalidPolicy, ScenarioReadResult } from './scenario.js';
+import type { InvalidPolicy, ScenarioPolicyCache, ScenarioReadResult } from './scenario.js';
 
 export interface SimulateOptions extends Partial<EvaluationOptions> {
   /** Build the trace (default true). */
@@ -23,6 +23,12 @@ export interface SimulateOptions extends Partial<EvaluationOptions> {
    * reference comparison).
    */
   readonly validate?: boolean;
+  /**
+   * With `simulateScenarioText`: policies read, validated and compiled by earlier calls of the
+   * same run, found again by their text and place (ScenarioPolicyCache). The caller creates it
+   * and drops it with the run; without it every call reads every policy.
+   */
+  readonly policies?: ScenarioPolicyCache;
 }
 
 export interface SimulationResult {
@@ -59,7 +65,7 @@ function decide(read: ScenarioReadResult, file: string | undefined, options: Sim
     };
   }
   const s = read.scenario;
-  const { validate: _validate, ...rest } = options ?? {};
+  const { validate: _validate, policies: _policies, ...rest } = options ?? {};
   const merged: SimulateOptions = { ...rest, ...(s.options ?? {}) };
   let result: AuthorizationResult;
   try {
@@ -94,5 +100,5 @@ export function simulateScenario(scenario: Scenario, options?: SimulateOptions):
 
 /** Decides a scenario file's text; `file` is used in messages. Never throws for bad input. */
 export function simulateScenarioText(text: string, file: string, options?: SimulateOptions): SimulationResult {
-  return decide(readScenarioText(text, file, { validate: options?.validate === true }), file, options);
+  return decide(readScenarioText(text, file, { validate: options?.validate === true, ...(options?.policies ? { policies: options.policies } : {}) }), file, options);
 }

@@ -233,3 +233,30 @@ class PositionedParser {
 }
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+
+/**
+ * The index just past the object or array that starts at `start` of valid JSON text (strings
+ * and their escapes skipped), or -1 when `start` does not begin one or the text ends first.
+ * Used to take a policy's own text out of a scenario file, as the key of a cache.
+ */
+export function containerEnd(text: string, start: number): number {
+  const open = text.charCodeAt(start);
+  if (open !== 123 && open !== 91) return -1;
+  let depth = 0;
+  const n = text.length;
+  for (let i = start; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}

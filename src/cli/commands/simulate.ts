@@ -10,9 +10,10 @@ import { cutLongWords, escapeControlChars, pushAll } from '../../text/sanitize.j
 import type { CommandOutput, RunContext } from '../context.js';
 import { InputError, maxBytesFor, readTextFileSync } from '../../input/index.js';
 import { EXIT } from '../errors.js';
-import { displayPath, expandInputs, skippedText } from '../files.js';
+import { displayPaths, expandInputs, skippedText } from '../files.js';
 import type { SkippedInput } from '../files.js';
 import type { SimulateOptions } from '../options.js';
+import { ScenarioPolicyCache } from '../../engine/scenario.js';
 
 /** One entry of the output: the engine's result, or an error naming the file. */
 export type SimulateEntry = SimulationResult & { readonly file: string };
@@ -30,33 +31,50 @@ function errorEntry(file: string, error: string): SimulateEntry {
   return { name: file, file, pass: false, explanation: `error: ${error}`, error };
 }
 
-export async function run(options: SimulateOptions, ctx: RunContext): Promise<SimulateResult> {
-  const { files, skipped, hadDirectory } = await expandInputs(options.paths, ctx);
-  const entries: SimulateEntry[] = [];
-  for (const absolutePath of files) {
-    const file = displayPath(ctx.cwd, absolutePath);
-    let text: string;
-    try {
-      // Synchronous: files are decided one after another, and four thread-pool round trips
-      // per file (open, stat, read, close) were most of the time on a folder of small files.
-      ({ text } = readTextFileSync(absolutePath, { maxBytes: maxBytesFor('scenario', options.maxInputBytes), displayName: file }));
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      entries.push(errorEntry(file, e.message));
-      continue;
-    }
-    try {
-      // validate: a policy that `validate` calls an error is refused with its position, never decided.
-      entries.push({ ...simulateScenarioText(text, file, { validate: true }), file });
-    } catch (e) {
-      // The engine reports bad scenarios as values; a throw is a bug, kept to this file.
-      const message = e instanceof Error ? e.message : String(e);
-      entries.push(errorEntry(file, `${file}: internal error in nbjob-iam while deciding this scenario: ${message}; please report it`));
-    }
+/** Reads and decides one file; never throws for bad input (the entry then has `error`). */
+function decideFile(absolutePath: string, file: string, options: SimulateOptions, policies: ScenarioPolicyCache): SimulateEntry {
+  let text: string;
+  try {
+    // Synchronous: files are decided one after another, and four thread-pool round trips
+    // per file (open, stat, read, close) were most of the time on a folder of small files.
+    ({ text } = readTextFileSync(absolutePath, { maxBytes: maxBytesFor('scenario', options.maxInputBytes), displayName: file }));
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return errorEntry(file, e.message);
   }
+  try {
+    // validate: a policy that `validate` calls an error is refused with its position, never decided.
+    return { ...simulateScenarioText(text, file, { validate: true, policies }), file };
+  } catch (e) {
+    // The engine reports bad scenarios as values; a throw is a bug, kept to this file.
+    const message = e instanceof Error ? e.message : String(e);
+    return errorEntry(file, `${file}: internal error in nbjob-iam while deciding this scenario: ${message}; please report it`);
+  }
+}
+
+/** The files named (folders expanded), what could not be read, and whether the output is one object. */
+async function inputsOf(options: SimulateOptions, ctx: RunContext): Promise<{ files: readonly string[]; skipped: readonly SkippedInput[]; single: boolean }> {
+  const { files, skipped, hadDirectory } = await expandInputs(options.paths, ctx);
   // "simulate SCENARIO.json" is one scenario (an object); a directory or several names are many (an array).
-  const single = options.paths.length === 1 && !hadDirectory;
-  return { entries, single, skipped };
+  return { files, skipped, single: options.paths.length === 1 && !hadDirectory };
+}
+
+/**
+ * Decides the files one after another, yielding each entry as soon as it is decided (nothing
+ * is held: a folder of 100,000 files costs what one file costs). Policies that several files
+ * share (the same text at the same place) are read, validated and compiled once per run: the
+ * cache is created here and dropped with the run.
+ */
+function* decideAll(files: readonly string[], options: SimulateOptions, ctx: RunContext): Generator<SimulateEntry> {
+  const policies = new ScenarioPolicyCache();
+  const shown = displayPaths(ctx.cwd);
+  for (const absolutePath of files) yield decideFile(absolutePath, shown(absolutePath), options, policies);
+}
+
+/** Every entry, held (for library callers and tests; the command itself streams: `execute`). */
+export async function run(options: SimulateOptions, ctx: RunContext): Promise<SimulateResult> {
+  const { files, skipped, single } = await inputsOf(options, ctx);
+  return { entries: [...decideAll(files, options, ctx)], single, skipped };
 }
 
 function hasError(e: SimulateEntry): boolean {
@@ -74,8 +92,9 @@ export function entryFailed(e: SimulateEntry): boolean {
  * "failed"), else 1 when an expectation was not met, else 0 (docs/exit-codes.md).
  */
 export function exitCodeOf(result: SimulateResult): number {
-  if (result.entries.some(hasError) || result.skipped?.length) return EXIT.usage;
-  return result.entries.some(entryFailed) ? EXIT.failed : EXIT.ok;
+  const tally = new Tally();
+  for (const e of result.entries) tally.add(e);
+  return tally.exitCode(result.skipped?.length ?? 0);
 }
 
 /** The JSON form of an entry: the engine's fields, `expected` always present, no decision for an error. */
@@ -110,30 +129,62 @@ export function fitLines(text: string, width: number): string[] {
   return out;
 }
 
+/** One entry as text: its status line, then its explanation or error, then a blank line. */
+function renderEntryText(e: SimulateEntry, paint: ReturnType<typeof painter>, width: number): string[] {
+  const out: string[] = [];
+  const s = status(e);
+  const styled = s === 'PASS' ? paint('green', s) : s === 'DONE' ? s : paint('red', s);
+  const head = escapeControlChars(cutLongWords(`${s} ${e.file}${e.name && e.name !== e.file ? `: ${e.name}` : ''}`), { singleLine: true });
+  const headLines = wrap(head, width, '    ');
+  headLines[0] = styled + (headLines[0] ?? '').slice(s.length);
+  pushAll(out, headLines);
+  if (hasError(e)) {
+    for (const l of fitLines(String(e.error), width - 2)) out.push(`  ${l}`);
+  } else {
+    for (const l of fitLines(e.explanation, width - 2)) out.push(l === '' ? '' : `  ${l}`);
+  }
+  out.push('');
+  return out;
+}
+
+/** What the summary line and the exit status need, counted as entries go by. */
+class Tally {
+  count = 0;
+  passed = 0;
+  failed = 0;
+  errors = 0;
+
+  add(e: SimulateEntry): void {
+    this.count++;
+    const s = status(e);
+    if (s === 'PASS') this.passed++;
+    else if (s === 'FAIL') this.failed++;
+    else if (s === 'ERROR') this.errors++;
+  }
+
+  summary(): string {
+    const unchecked = this.count - this.failed - this.errors - this.passed;
+    const parts = [`${this.passed} passed`, `${this.failed} failed`, plural(this.errors, 'error')];
+    if (unchecked > 0) parts.push(`${unchecked} without expectation`);
+    return `${plural(this.count, 'scenario')}: ${parts.join(', ')}`;
+  }
+
+  /** 2 when a scenario could not be read or decided, else 1 when an expectation was not met, else 0 (docs/exit-codes.md). */
+  exitCode(skipped: number): number {
+    if (this.errors > 0 || skipped > 0) return EXIT.usage;
+    return this.failed > 0 ? EXIT.failed : EXIT.ok;
+  }
+}
+
 export function renderText(result: SimulateResult, ctx: Pick<RunContext, 'color'>, width = 80): string {
   const paint = painter(ctx.color);
   const out: string[] = [];
+  const tally = new Tally();
   for (const e of result.entries) {
-    const s = status(e);
-    const styled = s === 'PASS' ? paint('green', s) : s === 'DONE' ? s : paint('red', s);
-    const head = escapeControlChars(cutLongWords(`${s} ${e.file}${e.name && e.name !== e.file ? `: ${e.name}` : ''}`), { singleLine: true });
-    const headLines = wrap(head, width, '    ');
-    headLines[0] = styled + (headLines[0] ?? '').slice(s.length);
-    pushAll(out, headLines);
-    if (hasError(e)) {
-      for (const l of fitLines(String(e.error), width - 2)) out.push(`  ${l}`);
-    } else {
-      for (const l of fitLines(e.explanation, width - 2)) out.push(l === '' ? '' : `  ${l}`);
-    }
-    out.push('');
+    tally.add(e);
+    pushAll(out, renderEntryText(e, paint, width));
   }
-  const failed = result.entries.filter((e) => status(e) === 'FAIL').length;
-  const errors = result.entries.filter(hasError).length;
-  const passed = result.entries.filter((e) => status(e) === 'PASS').length;
-  const unchecked = result.entries.length - failed - errors - passed;
-  const parts = [`${passed} passed`, `${failed} failed`, plural(errors, 'error')];
-  if (unchecked > 0) parts.push(`${unchecked} without expectation`);
-  out.push(`${plural(result.entries.length, 'scenario')}: ${parts.join(', ')}`);
+  out.push(tally.summary());
   return out.join('\n') + '\n';
 }
 
@@ -148,6 +199,44 @@ export function present(result: SimulateResult, options: SimulateOptions, ctx: R
   return { stdout: renderText(result, ctx), exitCode, ...extra };
 }
 
+/**
+ * Decides and prints entry by entry: each entry is rendered and written (ctx.writeStdout)
+ * as soon as it is decided, and only counters are kept, so memory does not grow with the
+ * number of files. The output is the text `present` gives for all entries at once (JSON:
+ * what `JSON.stringify(entries, null, 2)` writes). Without ctx.writeStdout (tests) the
+ * chunks are returned in `stdout`.
+ */
 export async function execute(options: SimulateOptions, ctx: RunContext): Promise<CommandOutput> {
-  return present(await run(options, ctx), options, ctx);
+  const { files, skipped, single } = await inputsOf(options, ctx);
+  if (single) return present({ entries: [...decideAll(files, options, ctx)], single, skipped }, options, ctx);
+  // Written in pieces of about 64 KB: one write per entry was a tenth of the run.
+  const parts: string[] = [];
+  let pending: string[] = [];
+  let pendingChars = 0;
+  const emit = async (chunk: string, last = false): Promise<void> => {
+    pending.push(chunk);
+    pendingChars += chunk.length;
+    if (!last && pendingChars < 65_536) return;
+    const text = pending.join('');
+    pending = [];
+    pendingChars = 0;
+    if (ctx.writeStdout) await ctx.writeStdout(text);
+    else parts.push(text);
+  };
+  const tally = new Tally();
+  const paint = painter(ctx.color);
+  const json = options.format === 'json';
+  for (const e of decideAll(files, options, ctx)) {
+    tally.add(e);
+    if (json) {
+      // An element of a pretty-printed array, indented as JSON.stringify indents it there.
+      await emit(`${tally.count === 1 ? '[' : ','}\n${JSON.stringify([entryToJson(e)], null, 2).slice(2, -2)}`);
+    } else {
+      await emit(renderEntryText(e, paint, 80).join('\n') + '\n');
+    }
+  }
+  if (json) await emit(tally.count === 0 ? '[]\n' : '\n]\n', true);
+  else await emit(tally.summary() + '\n', true);
+  const stderr = skippedText(skipped);
+  return { stdout: parts.join(''), exitCode: tally.exitCode(skipped.length), ...(stderr ? { stderr } : {}) };
 }
