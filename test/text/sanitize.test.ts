@@ -19,6 +19,17 @@ describe('escapeControlChars', () => {
     expect(escapeControlChars('tab\there\nnext é ü 日本 ─')).toBe('tab\there\nnext é ü 日本 ─');
     expect(escapeControlChars('a\nb\tc', { singleLine: true })).toBe('a\\nb\\tc');
   });
+
+  it('hasControlChars finds each dangerous character anywhere in plain ASCII, and nothing in safe text', () => {
+    const plain = `${' ~'.repeat(40)}\t\n{"a": [1, 2]}`;
+    expect(hasControlChars(plain)).toBe(false);
+    expect(hasControlChars('tab\there\nnext é ü 日本 ─')).toBe(false);
+    for (const c of DANGEROUS) {
+      for (const at of [0, 7, plain.length]) expect(hasControlChars(plain.slice(0, at) + c + plain.slice(at)), c.charCodeAt(0).toString(16)).toBe(true);
+      // Beside a safe non-ASCII letter (the fast ASCII test fails, the full one decides).
+      expect(hasControlChars(`é${c}`), c.charCodeAt(0).toString(16)).toBe(true);
+    }
+  });
 });
 
 describe('escapeOutputControls (the backstop over a whole output)', () => {
