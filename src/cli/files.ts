@@ -156,19 +156,20 @@ async function walkJson(dir: string, ctx: RunContext, out: string[], skipped: Sk
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
-    const shown = displayPath(ctx.cwd, full);
+    // Only named when something is skipped: most entries are plain files.
+    const shown = (): string => displayPath(ctx.cwd, full);
     const jsonName = isJsonName(entry.name);
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       try {
         await walkJson(full, ctx, out, skipped);
       } catch (e) {
-        skipped.push({ name: shown, reason: `a folder that cannot be listed: ${inputErrorFromFs(e, shown).detail}` });
+        skipped.push({ name: shown(), reason: `a folder that cannot be listed: ${inputErrorFromFs(e, shown()).detail}` });
       }
     } else if (entry.isSymbolicLink()) {
-      const link = await resolveLink(full, shown, jsonName);
+      const link = await resolveLink(full, shown(), jsonName);
       if (link && 'file' in link) out.push(link.file);
-      else if (link) skipped.push({ name: shown, reason: link.skip });
+      else if (link) skipped.push({ name: shown(), reason: link.skip });
     } else if (!jsonName) {
       continue;
     } else if (entry.isFile()) {
@@ -181,7 +182,7 @@ async function walkJson(dir: string, ctx: RunContext, out: string[], skipped: Sk
       } catch {
         // Gone since the listing: named as not a regular file.
       }
-      skipped.push({ name: shown, reason: `${kind}, not a regular file` });
+      skipped.push({ name: shown(), reason: `${kind}, not a regular file` });
     }
   }
 }

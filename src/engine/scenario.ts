@@ -5,7 +5,7 @@
  * invalid with that message. Errors say file, line, column and what was expected.
  */
 import { nodeFromValue, parseJson } from '../policy/json.js';
-import { containerEnd } from '../policy/json-fast.js';
+import type { CachedSubtree, SubtreeCache } from '../policy/json-fast.js';
 import { Generations } from './generations.js';
 import type { JsonMember, JsonNode, JsonObjectNode } from '../policy/json.js';
 import type { PolicyKind } from '../policy/model.js';
@@ -107,47 +107,58 @@ function suggest(key: string, known: readonly string[]): string {
   return hit ? `; did you mean "${hit}"?` : `; expected one of ${known.join(', ')}`;
 }
 
+/** What reading a policy gave: the compiled policy, or the finding that refuses it. */
+type PolicyVerdict = CompiledPolicy | { readonly refused: { readonly message: string; readonly line: number; readonly column: number; readonly code?: string } | undefined };
+
+/** The JSON paths of a scenario's policies: `$.policies.identity[0]`, `$.policies.scp[1][0]`, `$.policies.resource`, … */
+const POLICY_SLOT = /^\$\.policies\.(?:(?:identity|session)\[\d+\]|(?:scp|rcp)\[\d+\]\[\d+\]|permissionsBoundary|resource|vpcEndpoint)$/;
+
 /**
  * Policies read, validated and compiled once for many scenario files (`simulate` on a folder,
  * where files often share their SCPs, boundaries and trust policies). The caller holds it for
  * one run and passes it to every read (ScenarioReadOptions.policies); nothing is module-level.
  *
- * A policy is found again only when it is the same text (character for character) at the same
- * place: the same slot (`policies.scp[0][1]`), the same line and column where it starts, and
- * the same validation mode. Every line and column inside it is then the same too, so what a
- * trace cites is what a fresh read would cite. A refused policy is kept as the finding that
- * refuses it, and its message is worded afresh for each file. Bounded like PolicyCompiler
+ * A policy is found again only when it is the same text (character for character) in the
+ * same slot (`policies.scp[0][1]`), starting at the same line and column: the JSON reader
+ * then hands back the positioned tree it built the first time (json-fast.ts, SubtreeCache),
+ * so every line and column a trace cites is what a fresh read gives, and the verdict on that
+ * tree (compiled, or refused by a finding, per kind and validation mode) is reused. A refused
+ * policy's message is worded afresh for each file. Bounded like PolicyCompiler
  * (generations.ts): by entries and by the characters of the policies held.
  */
-/** What reading a policy gave: the compiled policy, or the finding that refuses it. */
-type PolicyVerdict = CompiledPolicy | { readonly refused: { readonly message: string; readonly line: number; readonly column: number; readonly code?: string } | undefined };
-
 export class ScenarioPolicyCache {
-  private readonly entries: Generations<string, PolicyVerdict>;
+  private readonly trees: Generations<string, CachedSubtree>;
+  /** Verdicts per tree (kept while the tree is): `kind\u0000name\u0000validate` → verdict. */
+  private readonly verdicts = new WeakMap<JsonNode, Map<string, PolicyVerdict>>();
   /** Policies read afresh (misses) and found again (hits), for benchmarks and tests. */
   misses = 0;
   hits = 0;
+  /** @internal What the JSON reader uses. */
+  readonly subtrees: SubtreeCache;
 
   constructor(options: { readonly capacity?: number; readonly maxChars?: number } = {}) {
-    this.entries = new Generations(options.capacity ?? 16_384, options.maxChars ?? 1_048_576);
+    const trees = (this.trees = new Generations(options.capacity ?? 16_384, options.maxChars ?? 1_048_576));
+    this.subtrees = { wants: (path) => POLICY_SLOT.test(path), get: (key) => trees.get(key), set: (key, subtree, weight) => trees.set(key, subtree, weight) };
   }
 
-  /** @internal The scenario reader's look-up. */
-  get(key: string): PolicyVerdict | undefined {
-    const hit = this.entries.get(key);
-    if (hit === undefined) this.misses++;
-    else this.hits++;
-    return hit;
+  /** @internal The verdict on a policy node, computed once per node, kind, slot and mode. */
+  verdict(node: JsonNode, key: string, read: () => PolicyVerdict): PolicyVerdict {
+    let byKey = this.verdicts.get(node);
+    const known = byKey?.get(key);
+    if (known !== undefined) {
+      this.hits++;
+      return known;
+    }
+    this.misses++;
+    const v = read();
+    if (byKey === undefined) this.verdicts.set(node, (byKey = new Map()));
+    byKey.set(key, v);
+    return v;
   }
 
-  /** @internal The scenario reader's store. */
-  set(key: string, verdict: PolicyVerdict): void {
-    this.entries.set(key, verdict, key.length);
-  }
-
-  /** Policies held (both generations). */
+  /** Policy texts held (both generations). */
   get size(): number {
-    return this.entries.size;
+    return this.trees.size;
   }
 }
 
@@ -155,17 +166,9 @@ class Reader {
   constructor(
     private readonly file: string,
     private readonly validate: boolean = false,
-    /** The scenario's text and the run's cache, when policies are shared between reads. */
-    private readonly shared?: { readonly text: string; readonly cache: ScenarioPolicyCache },
+    /** The run's cache, when policies are shared between reads. */
+    private readonly cache?: ScenarioPolicyCache,
   ) {}
-
-  /** The cache key of a policy node (see ScenarioPolicyCache), or undefined when it cannot be shared. */
-  private policyKey(node: JsonNode, kind: PolicyKind, name: string): string | undefined {
-    if (!this.shared || node.type !== 'object' || node.loc.offset < 0) return undefined;
-    const end = containerEnd(this.shared.text, node.loc.offset);
-    if (end < 0) return undefined;
-    return `${this.validate ? 'v' : '-'}\u0000${kind}\u0000${name}\u0000${node.path}\u0000${node.loc.line}:${node.loc.column}\u0000${this.shared.text.slice(node.loc.offset, end)}`;
-  }
 
   fail(node: { loc: { line: number; column: number } }, message: string): never {
     const where = node.loc.line > 0 ? `${this.file}:${node.loc.line}:${node.loc.column}` : this.file;
@@ -262,12 +265,9 @@ class Reader {
   }
 
   policy(node: JsonNode, kind: PolicyKind, name: string): CompiledPolicy {
-    const key = this.policyKey(node, kind, name);
-    let verdict = key === undefined ? undefined : this.shared?.cache.get(key);
-    if (verdict === undefined) {
-      verdict = this.readPolicy(node, kind, name);
-      if (key !== undefined) this.shared?.cache.set(key, verdict);
-    }
+    const verdict = this.cache
+      ? this.cache.verdict(node, `${kind}\u0000${name}\u0000${this.validate ? 'v' : '-'}`, () => this.readPolicy(node, kind, name))
+      : this.readPolicy(node, kind, name);
     if (verdict instanceof CompiledPolicy) return verdict;
     // Refused: the message names this file (the finding is the same wherever the text is).
     const f = verdict.refused;
@@ -401,7 +401,7 @@ function wrap(fn: () => LoadedScenario): ScenarioReadResult {
 
 /** Reads a scenario file's text. Never throws for bad input: the error names file, line and column. */
 export function readScenarioText(text: string, file: string, options?: ScenarioReadOptions): ScenarioReadResult {
-  const parsed = parseJson(text);
+  const parsed = parseJson(text, options?.policies?.subtrees);
   if (!parsed.ok) return { ok: false, error: `${file}:${parsed.error.line}:${parsed.error.column}: ${parsed.error.message}` };
   const dup = parsed.duplicates[0];
   if (dup) {
@@ -410,7 +410,7 @@ export function readScenarioText(text: string, file: string, options?: ScenarioR
       error: `${file}:${dup.loc.line}:${dup.loc.column}: duplicate key "${dup.key}" at ${dup.path} (first at line ${dup.firstLoc.line}); IAM rejects duplicate keys, and a JSON reader would silently keep only the last one (G33)`,
     };
   }
-  const reader = new Reader(file, options?.validate === true, options?.policies ? { text, cache: options.policies } : undefined);
+  const reader = new Reader(file, options?.validate === true, options?.policies);
   return wrap(() => reader.scenario(parsed.root));
 }
 

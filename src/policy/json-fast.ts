@@ -6,7 +6,7 @@
  * column: positions are computed only to report an error.
  */
 import { childPath, MAX_JSON_DEPTH } from './json.js';
-import type { DuplicateKey, JsonMember, JsonNode, SourcePosition } from './json.js';
+import type { DuplicateKey, JsonMember, JsonNode, JsonObjectNode, SourcePosition } from './json.js';
 
 export type FastParse = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
 
@@ -85,8 +85,8 @@ export function parseJsonFast(text: string): FastParse {
  * the caller then uses momoa, which also words the error. Line breaks are LF, CR LF or a
  * lone CR, each one line, as momoa counts them (Windows files stay on the fast path).
  */
-export function parsePositioned(text: string): { root: JsonNode; duplicates: DuplicateKey[] } | undefined {
-  const p = new PositionedParser(text);
+export function parsePositioned(text: string, subtrees?: SubtreeCache): { root: JsonNode; duplicates: DuplicateKey[] } | undefined {
+  const p = new PositionedParser(text, subtrees);
   try {
     p.ws();
     const root = p.value('$', 1);
@@ -101,13 +101,41 @@ export function parsePositioned(text: string): { root: JsonNode; duplicates: Dup
 
 const BAIL = Symbol('bail');
 
+/** A positioned subtree read before, to be found again (SubtreeCache). */
+export interface CachedSubtree {
+  readonly node: JsonNode;
+  /** Duplicate keys inside it, as the reader lists them. */
+  readonly duplicates: readonly DuplicateKey[];
+  /** Line breaks inside its text, and the characters after the last one: where the reader is after it. */
+  readonly lines: number;
+  readonly tail: number;
+}
+
+/**
+ * Lets a caller share the positioned trees of chosen objects between texts (a scenario's
+ * policies between the files of one run: ScenarioPolicyCache). An object is found again only
+ * when it is the same text at the same JSON path, starting at the same line and column: every
+ * node inside then has the same path, line and column as a fresh reading would give (its
+ * `offset` is the first text's; offsets are not used for anything read this way). The caller
+ * holds the cache for one run; nothing here keeps it.
+ */
+export interface SubtreeCache {
+  /** True for the JSON paths of objects worth sharing. */
+  wants(path: string): boolean;
+  get(key: string): CachedSubtree | undefined;
+  set(key: string, subtree: CachedSubtree, weight: number): void;
+}
+
 class PositionedParser {
   i = 0;
   private line = 1;
   private lineStart = 0;
   readonly duplicates: DuplicateKey[] = [];
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly subtrees?: SubtreeCache,
+  ) {}
 
   private pos(): SourcePosition {
     return { line: this.line, column: this.i - this.lineStart + 1, offset: this.i };
@@ -157,42 +185,69 @@ class PositionedParser {
     }
   }
 
+  /** An object; `this.i` is at its `{`. */
+  private object(path: string, depth: number, loc: SourcePosition): JsonObjectNode {
+    const t = this.text;
+    this.i++;
+    const members: JsonMember[] = [];
+    let seen: Map<string, SourcePosition> | undefined;
+    this.ws();
+    if (t.charCodeAt(this.i) === 125) {
+      this.i++;
+      return { type: 'object', members, loc, path };
+    }
+    for (;;) {
+      this.ws();
+      if (t.charCodeAt(this.i) !== 34) throw BAIL;
+      const keyLoc = this.pos();
+      const key = this.string();
+      this.ws();
+      if (t.charCodeAt(this.i) !== 58) throw BAIL;
+      this.i++;
+      this.ws();
+      const memberPath = childPath(path, key);
+      seen ??= new Map();
+      const first = seen.get(key);
+      if (first) this.duplicates.push({ key, path: memberPath, loc: keyLoc, firstLoc: first });
+      else seen.set(key, keyLoc);
+      members.push({ key, keyLoc, value: this.value(memberPath, depth + 1) });
+      this.ws();
+      const d = t.charCodeAt(this.i++);
+      if (d === 44) continue;
+      if (d === 125) return { type: 'object', members, loc, path };
+      throw BAIL;
+    }
+  }
+
+  /** An object the caller shares between texts (SubtreeCache): found again, or read and kept. */
+  private shared(subtrees: SubtreeCache, path: string, depth: number, loc: SourcePosition): JsonObjectNode {
+    const end = containerEnd(this.text, this.i);
+    if (end < 0) throw BAIL;
+    const key = `${path}\u0000${loc.line}:${loc.column}:${depth}\u0000${this.text.slice(this.i, end)}`;
+    const hit = subtrees.get(key);
+    if (hit !== undefined && hit.node.type === 'object') {
+      this.i = end;
+      if (hit.lines > 0) {
+        this.line += hit.lines;
+        this.lineStart = end - hit.tail;
+      }
+      for (const d of hit.duplicates) this.duplicates.push(d);
+      return hit.node;
+    }
+    const before = this.duplicates.length;
+    const node = this.object(path, depth, loc);
+    if (this.i !== end) throw BAIL;
+    subtrees.set(key, { node, duplicates: this.duplicates.slice(before), lines: this.line - loc.line, tail: end - this.lineStart }, key.length);
+    return node;
+  }
+
   value(path: string, depth: number): JsonNode {
     if (depth > MAX_JSON_DEPTH) throw BAIL;
     const t = this.text;
     const loc = this.pos();
     const c = t.charCodeAt(this.i);
-    if (c === 123) {
-      this.i++;
-      const members: JsonMember[] = [];
-      let seen: Map<string, SourcePosition> | undefined;
-      this.ws();
-      if (t.charCodeAt(this.i) === 125) {
-        this.i++;
-        return { type: 'object', members, loc, path };
-      }
-      for (;;) {
-        this.ws();
-        if (t.charCodeAt(this.i) !== 34) throw BAIL;
-        const keyLoc = this.pos();
-        const key = this.string();
-        this.ws();
-        if (t.charCodeAt(this.i) !== 58) throw BAIL;
-        this.i++;
-        this.ws();
-        const memberPath = childPath(path, key);
-        seen ??= new Map();
-        const first = seen.get(key);
-        if (first) this.duplicates.push({ key, path: memberPath, loc: keyLoc, firstLoc: first });
-        else seen.set(key, keyLoc);
-        members.push({ key, keyLoc, value: this.value(memberPath, depth + 1) });
-        this.ws();
-        const d = t.charCodeAt(this.i++);
-        if (d === 44) continue;
-        if (d === 125) return { type: 'object', members, loc, path };
-        throw BAIL;
-      }
-    }
+    if (c === 123 && this.subtrees !== undefined && this.subtrees.wants(path)) return this.shared(this.subtrees, path, depth, loc);
+    if (c === 123) return this.object(path, depth, loc);
     if (c === 91) {
       this.i++;
       const elements: JsonNode[] = [];

@@ -11,6 +11,7 @@
 import { parse as momoaParse } from '@humanwhocodes/momoa';
 import type { AnyNode as MomoaNode, ValueNode as MomoaValueNode } from '@humanwhocodes/momoa';
 import { parsePositioned } from './json-fast.js';
+import type { SubtreeCache } from './json-fast.js';
 
 /** A position in a source text. `line` and `column` are 1-based; 0 means "not from a file". */
 export interface SourcePosition {
@@ -201,11 +202,12 @@ function rawNumber(node: { loc: { start: { offset: number }; end: { offset: numb
 /**
  * Parses JSON text into a positioned tree. Never throws: bad input comes back as an
  * error with line and column. Duplicate keys are listed, not merged: the tree keeps
- * every member in order.
+ * every member in order. With `subtrees`, objects the caller shares between texts are found
+ * again instead of read (json-fast.ts, SubtreeCache).
  */
-export function parseJson(text: string): JsonParseResult {
+export function parseJson(text: string, subtrees?: SubtreeCache): JsonParseResult {
   // Valid JSON (the usual case) is read in one pass; anything else goes through momoa, which words the error.
-  const fast = parsePositioned(text);
+  const fast = parsePositioned(text, subtrees);
   if (fast) return { ok: true, root: fast.root, duplicates: fast.duplicates };
   return parseJsonMomoa(text);
 }
