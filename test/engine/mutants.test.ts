@@ -18,7 +18,7 @@ import { parseDate, parseNumber } from '../../src/engine/values.js';
 import type { ResidualClause } from '../../src/engine/residual.js';
 import { parseTemplate, templateText, UNKNOWN } from '../../src/engine/variables.js';
 import { compileWildcard, compileWildcardTokens, tokenize, wildcardMatch } from '../../src/engine/wildcard.js';
-import { betterClass, compilePrincipalBlock, matchPrincipal, notPrincipalApplies, parsePrincipal, principalKeys, principalNamesCaller } from '../../src/engine/principal.js';
+import { betterClass, compilePrincipalBlock, entryClass, matchPrincipal, notPrincipalApplies, parsePrincipal, principalKeys, principalNamesCaller } from '../../src/engine/principal.js';
 import type { RequestPrincipal } from '../../src/engine/principal.js';
 import { NO_POSITION } from '../../src/policy/json.js';
 import { A, ALICE, allow, B, decision, deny, doc, policy, ROLE, run, SESSION } from './helpers.js';
@@ -1226,5 +1226,81 @@ describe('principals: parsing, derived keys and matching ("AWS JSON policy eleme
     expect(principalNamesCaller(star, pr(ALICE), { ...penv, wildcardMatchesServices: false })).toBe(true);
     expect(principalNamesCaller(star, svc, { ...penv, wildcardMatchesServices: false })).toBe(false);
     expect(principalNamesCaller(star, svc, penv)).toBe(true);
+  });
+
+  it('"*" as the signer is the anonymous caller; each ARN form is read only with its own service: iam for root, users and roles, sts for sessions and federated users ("IAM identifiers")', () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html: arn:aws:iam::ACCOUNT:root / user/NAME / role/NAME,
+    // arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION and federated-user/NAME; "AWS JSON policy elements: Principal" (anonymous users: "*").
+    expect(parsePrincipal('*')).toEqual({ ok: true, principal: { kind: 'anonymous' } });
+    for (const text of [`arn:aws:sts::${A}:root`, `arn:aws:sts::${A}:user/alice`, `arn:aws:iam::${A}:assumed-role/App/s1`, `arn:aws:iam::${A}:group/devs`, `arn:aws:sts::${A}:role/App`]) {
+      const r = parsePrincipal(text);
+      expect(r.ok === false && r.message.startsWith(`principal "${text}" is not understood; expected an IAM user ARN`)).toBe(true);
+    }
+    const noRole = `arn:aws:sts::${A}:assumed-role//s1`;
+    const r = parsePrincipal(noRole);
+    expect(r.ok === false && r.message).toBe(`role session ARN "${noRole}" needs assumed-role/ROLE/SESSION`);
+  });
+
+  it('derived keys come only from what the principal carries: aws:PrincipalAccount, aws:PrincipalArn of a session, aws:userid "ROLEID:SESSION" ("AWS global condition context keys")', () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html: aws:PrincipalArn of a
+    // role session is the role's ARN; aws:userid of a role session is "role-id:caller-specified-role-name".
+    expect(principalKeys({ kind: 'iamUser', arn: ALICE }).has('aws:principalaccount')).toBe(false);
+    expect(principalKeys(pr(ALICE)).get('aws:principalaccount')).toBe(A);
+    expect(principalKeys({ kind: 'roleSession', arn: SESSION, accountId: A, sessionName: 's1' }).has('aws:principalarn')).toBe(false);
+    expect(principalKeys({ kind: 'roleSession', accountId: A, roleArn: ROLE, uniqueId: 'AROAEXAMPLE1' }).has('aws:userid')).toBe(false);
+    expect(principalKeys(pr(SESSION, { uniqueId: 'AROAEXAMPLE1' })).get('aws:userid')).toBe('AROAEXAMPLE1:s1');
+  });
+
+  it('a Principal entry names a root user, user or role only with an iam ARN, and a session or federated user only with an sts ARN ("IAM identifiers")', () => {
+    // The caller's own fields may hold any text (principalRoleArn and principalSourceUserArn are taken as given,
+    // and a prepared request accepts a principal object): an entry of the wrong service still names nobody.
+    const alice = pr(ALICE);
+    expect(matchPrincipal(blk({ AWS: `arn:aws:sts::${A}:root` }), alice, penv).cls).toBe('NONE');
+    const stsUser = `arn:aws:sts::${A}:user/alice`;
+    expect(matchPrincipal(blk({ AWS: stsUser }), pr(FED, { sourceUserArn: stsUser }), penv).cls).toBe('NONE');
+    for (const roleArn of [`arn:aws:sts::${A}:role/App`, `arn:aws:iam::${A}:group/devs`]) {
+      expect(matchPrincipal(blk({ AWS: roleArn }), pr(SESSION, { roleArn }), penv).cls).toBe('NONE');
+    }
+    const iamSession = `arn:aws:iam::${A}:assumed-role/App/s1`;
+    expect(matchPrincipal(blk({ AWS: iamSession }), { kind: 'roleSession', arn: iamSession, accountId: A, roleArn: ROLE }, penv).cls).toBe('NONE');
+    for (const arn of [`arn:aws:iam::${A}:federated-user/bob`, `arn:aws:sts::${A}:foo/bob`]) {
+      expect(matchPrincipal(blk({ AWS: arn }), { kind: 'federatedUserSession', arn, accountId: A, sessionName: 'bob' }, penv).cls).toBe('NONE');
+    }
+  });
+
+  it('each kind of entry names only its own kind of caller, even a caller object that carries another kind\'s fields ("AWS JSON policy elements: Principal")', () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html: an account
+    // principal names the account's IAM identities (not services, not anonymous callers); a user ARN the user, a role
+    // ARN the role's sessions, a session ARN that session, a service name that service.
+    const cls = (entries: Record<string, string>, p: RequestPrincipal): string => {
+      const [e] = blk(entries).entries;
+      if (!e) throw new Error('no entry');
+      return entryClass(e, p, penv);
+    };
+    expect(cls({ AWS: A }, { kind: 'service', servicePrincipal: 'sagemaker.amazonaws.com', accountId: A })).toBe('NONE');
+    expect(cls({ AWS: A }, { kind: 'anonymous', accountId: A })).toBe('NONE');
+    expect(cls({ AWS: ALICE }, { kind: 'roleSession', arn: ALICE, accountId: A })).toBe('NONE');
+    expect(cls({ AWS: ALICE }, { kind: 'roleSession', arn: SESSION, accountId: A, sourceUserArn: ALICE })).toBe('NONE');
+    expect(cls({ AWS: ROLE }, { kind: 'iamUser', arn: ALICE, accountId: A, roleArn: ROLE })).toBe('NONE');
+    expect(cls({ AWS: SESSION }, { kind: 'federatedUserSession', arn: SESSION, accountId: A })).toBe('NONE');
+    expect(cls({ AWS: FED }, { kind: 'roleSession', arn: FED, accountId: A })).toBe('NONE');
+    expect(cls({ AWS: 'AIDAEXAMPLE1' }, { kind: 'root', arn: ROOT, accountId: A, uniqueId: 'AIDAEXAMPLE1' })).toBe('NONE');
+    expect(cls({ Service: 'sagemaker.amazonaws.com' }, { kind: 'iamUser', arn: ALICE, accountId: A, servicePrincipal: 'sagemaker.amazonaws.com' })).toBe('NONE');
+    // An entry that does not name the caller says so with NONE (a Deny reads any other class as a match).
+    const alice = pr(ALICE);
+    expect(cls({ AWS: FED }, alice)).toBe('NONE');
+    expect(cls({ CanonicalUser: 'c0ffee' }, alice)).toBe('NONE');
+    expect(cls({ Federated: 'cognito-identity.amazonaws.com' }, alice)).toBe('NONE');
+    expect(principalNamesCaller(blk({ AWS: FED, CanonicalUser: 'c0ffee', Federated: 'cognito-identity.amazonaws.com' }), alice, penv)).toBe(false);
+  });
+
+  it('a Principal element compiles to one entry per principal it lists, in order (the trace names the entry that matched)', () => {
+    // "AWS JSON policy elements: Principal": each value of "AWS", "Service", … is one principal.
+    expect(blk({ AWS: [ALICE, A], Service: 'sagemaker.amazonaws.com' }).entries.map((e) => [e.type, e.value])).toEqual([
+      ['AWS', ALICE],
+      ['AWS', A],
+      ['Service', 'sagemaker.amazonaws.com'],
+    ]);
+    expect(blk({}).entries).toEqual([]);
   });
 });
