@@ -44,7 +44,8 @@ function decideFile(absolutePath: string, file: string, options: SimulateOptions
   }
   try {
     // validate: a policy that `validate` calls an error is refused with its position, never decided.
-    return { ...simulateScenarioText(text, file, { validate: true, policies }), file };
+    const r = simulateScenarioText(text, file, { validate: true, policies });
+    return r.file === file ? (r as SimulateEntry) : { ...r, file };
   } catch (e) {
     // The engine reports bad scenarios as values; a throw is a bug, kept to this file.
     const message = e instanceof Error ? e.message : String(e);
