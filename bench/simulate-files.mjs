@@ -2,7 +2,10 @@
 /**
  * `nbjob-iam simulate` on many scenario files, as a user runs it: one process, a folder of
  * N files (default 10,000: the conformance scenarios of test/conformance/scenarios, copied
- * round-robin under new names), output to /dev/null. Reports CPU time (user + system: on a
+ * round-robin under new names), output to /dev/null. With `--distinct`, the k-th copy of a
+ * scenario starts with k blank lines, so no policy of a copy sits where it sat in an earlier
+ * copy: the run's policy cache (ScenarioPolicyCache) then finds only what different
+ * scenarios share, and the figure shows the cost of reading every copy afresh. Reports CPU time (user + system: on a
  * shared machine wall time mostly measures the neighbours), wall time and peak RSS.
  *
  * With `--baseline-ref REF` the same folder is also decided by the CLI built from git commit
@@ -11,10 +14,10 @@
  * neighbour's load falls on both alike; the figure is the median of `--rounds` runs each.
  *
  *   npm run bench:simulate                                   (builds, then runs this file)
- *   node bench/simulate-files.mjs [--files N] [--rounds R] [--format json|text] [--baseline-ref REF] [--json FILE]
+ *   node bench/simulate-files.mjs [--files N] [--rounds R] [--format json|text] [--distinct] [--baseline-ref REF] [--json FILE]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +34,7 @@ const ROUNDS = Number(opt('--rounds', '3'));
 const FORMAT = opt('--format', 'json');
 const BASELINE = opt('--baseline-ref', undefined);
 const JSON_OUT = opt('--json', undefined);
+const DISTINCT = argv.includes('--distinct');
 
 function scenarioFiles(dir) {
   const out = [];
@@ -73,10 +77,12 @@ try {
     const src = seeds[i % seeds.length];
     const sub = join(dir, String(Math.floor(i / 1000)).padStart(2, '0'));
     if (i % 1000 === 0) mkdirSync(sub, { recursive: true });
-    cpSync(src, join(sub, `${String(i).padStart(5, '0')}-${relative(join(root, 'test/conformance/scenarios'), src).replace(/[\\/]/g, '-')}`));
+    const dest = join(sub, `${String(i).padStart(5, '0')}-${relative(join(root, 'test/conformance/scenarios'), src).replace(/[\\/]/g, '-')}`);
+    if (DISTINCT) writeFileSync(dest, '\n'.repeat(Math.floor(i / seeds.length)) + readFileSync(src, 'utf8'));
+    else cpSync(src, dest);
   }
   console.log(`machine: nproc=${os.availableParallelism?.() ?? os.cpus().length} node=${process.version}`);
-  console.log(`simulate --format ${FORMAT} on ${FILES} files (${seeds.length} conformance scenarios, round-robin); median of ${ROUNDS} runs; CPU = user + system`);
+  console.log(`simulate --format ${FORMAT} on ${FILES} files (${seeds.length} conformance scenarios, round-robin${DISTINCT ? ', each copy at new lines' : ''}); median of ${ROUNDS} runs; CPU = user + system`);
   const engines = [{ label: 'current', main: join(root, 'dist/cli/main.js') }];
   if (BASELINE) {
     const b = buildRef(BASELINE, tmp);
@@ -97,7 +103,7 @@ try {
     const [b, c] = rows;
     console.log(`\ncurrent is ${(b.cpuMs / c.cpuMs).toFixed(2)}× faster than ${b.label} in CPU time (${(b.wallMs / c.wallMs).toFixed(2)}× in wall time); goal ≥ 3×: ${b.cpuMs / c.cpuMs >= 3 ? 'met' : 'NOT MET'}`);
   }
-  if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ files: FILES, format: FORMAT, rows }, null, 2));
+  if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ files: FILES, format: FORMAT, distinct: DISTINCT, rows }, null, 2));
 } finally {
   try {
     cleanup();
