@@ -16,7 +16,7 @@ import { arnLike, splitArn, splitArnPadded } from '../../src/engine/arn.js';
 import { and, not, or, renderResidual } from '../../src/engine/residual.js';
 import { parseDate, parseNumber } from '../../src/engine/values.js';
 import type { ResidualClause } from '../../src/engine/residual.js';
-import { parseTemplate, templateText, UNKNOWN } from '../../src/engine/variables.js';
+import { parseTemplate, resolveToString, resolveToTokens, templateText, UNKNOWN, UNRESOLVED } from '../../src/engine/variables.js';
 import { compileWildcard, compileWildcardTokens, tokenize, wildcardMatch } from '../../src/engine/wildcard.js';
 import { betterClass, compilePrincipalBlock, entryClass, matchPrincipal, notPrincipalApplies, parsePrincipal, principalKeys, principalNamesCaller } from '../../src/engine/principal.js';
 import type { RequestPrincipal } from '../../src/engine/principal.js';
@@ -104,6 +104,57 @@ describe('policy variable templates ("IAM policy elements: Variables and tags")'
       { kind: 'literal', text: '*' },
     ]);
     expect(templateText(t!)).toBe("home/${aws:username, 'guest'}/*");
+  });
+
+  // "IAM policy elements: Variables and tags" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html):
+  // a default value is written after a comma, in single quotes: ${aws:username, 'guest'}.
+  it('a default value is the text between single quotes after the comma; anything else keeps the ${…} literal ("IAM policy elements: Variables and tags")', () => {
+    const users = (o: Record<string, string | string[]>) => (k: string): string | readonly string[] | undefined => o[k];
+    for (const bad of ["${aws:username, x'}", "${aws:username, 'x}", "${aws:username, '}", "${, 'x'}"]) expect(parseTemplate(`b/${bad}/k`)).toBeUndefined();
+    expect(resolveToString(parseTemplate("b/${aws:username, ''}/k")!, users({}))).toBe('b//k');
+    expect(resolveToString(parseTemplate("b/${aws:username , 'guest'}/k")!, users({ 'aws:username': 'alice' }))).toBe('b/alice/k');
+    // Multivalued keys cannot be policy variables, and a default does not stand in for one ("Single-valued vs. multivalued context keys").
+    expect(resolveToString(parseTemplate("${aws:TagKeys, 'none'}")!, users({ 'aws:tagkeys': ['a', 'b'] }))).toBe(UNRESOLVED);
+  });
+
+  it('a template is the policy text cut at each variable and escape, with no empty pieces; an unterminated ${ stays text', () => {
+    expect(parseTemplate('${aws:username}')?.parts).toStrictEqual([{ kind: 'var', key: 'aws:username', raw: '${aws:username}' }]);
+    expect(parseTemplate('${*}')?.parts).toStrictEqual([{ kind: 'literal', text: '*' }]);
+    const open = parseTemplate('${aws:username}/${oops');
+    expect(open?.parts).toStrictEqual([
+      { kind: 'var', key: 'aws:username', raw: '${aws:username}' },
+      { kind: 'text', text: '/${oops' },
+    ]);
+    expect(templateText(open!)).toBe('${aws:username}/${oops');
+  });
+
+  it('substituted values and escapes become literal tokens, and an empty value adds none ("IAM policy elements: Variables and tags")', () => {
+    const t = parseTemplate('a${*}${aws:username}')!;
+    expect(resolveToTokens(t, (k) => (k === 'aws:username' ? '' : undefined))).toStrictEqual([
+      { t: 'lit', s: 'a' },
+      { t: 'lit', s: '*' },
+    ]);
+    expect(resolveToTokens(t, (k) => (k === 'aws:username' ? 'bob' : undefined))).toStrictEqual([
+      { t: 'lit', s: 'a' },
+      { t: 'lit', s: '*' },
+      { t: 'lit', s: 'bob' },
+    ]);
+  });
+
+  it('a Resource with variables is matched with each request\'s own values, also when one compiled policy serves many requests', () => {
+    // "IAM policy elements: Variables and tags": each variable is replaced by the request's value of its key.
+    const p = compilePolicy(policy(doc(allow('s3:GetObject', 'arn:aws:s3:::b/${aws:username}/${aws:PrincipalTag/team}/*'))));
+    const req = (team: string): Parameters<typeof authorize>[0] => ({
+      principal: ALICE,
+      action: 's3:GetObject',
+      resource: `arn:aws:s3:::b/alice/${team}/x`,
+      context: { 'aws:PrincipalTag/team': team },
+    });
+    for (let i = 0; i < 2; i++) {
+      expect(authorize(req('red'), { identity: [p] }, opts({})).decision).toBe('Allow');
+      expect(authorize(req('blue'), { identity: [p] }, opts({})).decision).toBe('Allow');
+      expect(authorize({ ...req('blue'), resource: 'arn:aws:s3:::b/alice/red/x' }, { identity: [p] }, opts({})).decision).toBe('ImplicitDeny');
+    }
   });
 });
 
