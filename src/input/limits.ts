@@ -7,7 +7,8 @@
 import { quoteValue } from '../text/sanitize.js';
 
 /** What a file is, for its default cap. */
-export type InputKind = 'policy' | 'scenario' | 'snapshot' | 'aws-cli';
+/** `report`: an earlier report of `check --format json` (--baseline) or a suppressions file. */
+export type InputKind = 'policy' | 'scenario' | 'snapshot' | 'aws-cli' | 'report';
 
 const MiB = 1024 * 1024;
 
@@ -21,6 +22,8 @@ export const DEFAULT_MAX_INPUT_BYTES: Readonly<Record<InputKind, number>> = Obje
   scenario: 8 * MiB,
   snapshot: 64 * MiB,
   'aws-cli': 64 * MiB,
+  // A JSON report of a whole domain grows with its profiles (about 20 KB each).
+  report: 256 * MiB,
 });
 
 /** The largest cap the flag accepts: a JavaScript string cannot hold much more. */

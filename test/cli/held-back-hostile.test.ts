@@ -128,6 +128,31 @@ describe('names and values with newlines and escapes, and odd targets', () => {
   });
 });
 
+describe('check --baseline and --suppressions read like every other input (docs/input.md)', () => {
+  it('a named pipe is refused at once (it hung, waiting for a writer), a folder is named as a folder, text that is not JSON gets line and column', () => {
+    const fifo = path.join(dir, 'baseline.fifo');
+    if (process.platform !== 'win32') {
+      spawnSync('mkfifo', [fifo]);
+      const r = run(['check', '--example', '--baseline', fifo], dir);
+      expect(r.status).toBe(2);
+      clean(r, 'fifo');
+      expect(r.stderr.replace(/\s+/g, ' ')).toContain(`${fifo}: is a named pipe (FIFO), expected a regular file`);
+    }
+    const folder = path.join(dir, 'suppressions.d');
+    mkdirSync(folder);
+    const f = run(['check', '--example', '--suppressions', folder], dir);
+    expect(f.status).toBe(2);
+    clean(f, 'folder');
+    expect(f.stderr.replace(/\s+/g, ' ')).toContain(`${folder}: is a directory, expected a regular file`);
+    const bad = path.join(dir, 'baseline.json');
+    writeFileSync(bad, '{"kind": "domain",\n  "profiles": [}\n');
+    const b = run(['check', '--example', '--baseline', bad], dir);
+    expect(b.status).toBe(2);
+    clean(b, 'not JSON');
+    expect(b.stderr.replace(/\s+/g, ' ')).toMatch(new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:16: .*; expected a report of check --format json`));
+  });
+});
+
 describe('many --context pairs', () => {
   it('5,000 keys and a key given 20,000 times are parsed by key, case-insensitively, in one pass', () => {
     const pairs = Array.from({ length: 5000 }, (_, i) => `aws:PrincipalTag/k${i}=v${i}`);

@@ -23,6 +23,7 @@ import type { ProfileCheck } from '../../report/check/profiles.js';
 import type { CommandOutput, RunContext } from '../context.js';
 import { givenSelection } from '../selection.js';
 import { maxBytesFor, readTextFile } from '../../input/index.js';
+import { parseJson } from '../../policy/json.js';
 import { CliError, EXIT } from '../errors.js';
 import { cliErrorFromInput } from '../files.js';
 import type { CheckOptions } from '../options.js';
@@ -205,13 +206,22 @@ function ensureNewline(s: string): string {
   return s.endsWith('\n') ? s : `${s}\n`;
 }
 
-async function readGateFile(file: string, ctx: RunContext): Promise<string> {
+/**
+ * A --baseline or --suppressions file, read like every input (src/input): a regular file
+ * only (a FIFO or a folder is named, never waited on), under the size cap, BOM and UTF-16
+ * handled, invalid UTF-8 located.
+ */
+async function readGateFile(file: string, what: string, options: CheckOptions, ctx: RunContext): Promise<string> {
+  let text: string;
   try {
-    return await readFile(path.resolve(ctx.cwd, file), 'utf8');
+    ({ text } = await readTextFile(path.resolve(ctx.cwd, file), { maxBytes: maxBytesFor('report', options.maxInputBytes), displayName: file }));
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new CliError(`${file}: ${code === 'ENOENT' ? 'no such file or directory' : `cannot be read (${code ?? String(e)})`}`, EXIT.usage);
+    throw cliErrorFromInput(e);
   }
+  // JSON.parse would say only an offset: name the line and column.
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new CliError(`${file}:${parsed.error.line}:${parsed.error.column}: ${parsed.error.message.replace(/\.$/, '')}; expected ${what}`, EXIT.usage);
+  return text;
 }
 
 /** The gate's options from --baseline and --suppressions, or undefined when neither is given. */
@@ -219,13 +229,13 @@ export async function gateOptions(options: CheckOptions, ctx: RunContext, today 
   if (options.baseline === undefined && options.suppressions === undefined) return undefined;
   let baseline: Set<string> | undefined;
   if (options.baseline !== undefined) {
-    const read = baselineKeys(await readGateFile(options.baseline, ctx), options.baseline);
+    const read = baselineKeys(await readGateFile(options.baseline, 'a report of check --format json', options, ctx), options.baseline);
     if ('error' in read) throw new CliError(`${read.error.file}: ${read.error.path}: ${read.error.message}`, EXIT.usage);
     baseline = read.keys;
   }
   let suppressions: Suppression[] | undefined;
   if (options.suppressions !== undefined) {
-    const read = readSuppressions(await readGateFile(options.suppressions, ctx), options.suppressions);
+    const read = readSuppressions(await readGateFile(options.suppressions, 'a suppressions file ({"version": 1, "suppressions": [...]})', options, ctx), options.suppressions);
     if (read.errors.length) throw new CliError(read.errors.map((e) => `${e.file}: ${e.path}: ${e.message}`).join('\n'), EXIT.usage);
     suppressions = read.suppressions;
   }
