@@ -737,8 +737,8 @@ function missingRequired(dir: CliDir, accountId: string | undefined, region: str
  * management account or a delegated administrator (`snapshot --merge-org DIR`): the same
  * files and names as in a full folder.
  */
-export function organizationFromCliDir(dirPath: string, accountId: string): { organization?: Organization; errors: readonly FileError[]; gaps: readonly SnapshotGap[] } {
-  const dir = new CliDir(dirPath, maxBytesFor('aws-cli', undefined));
+export function organizationFromCliDir(dirPath: string, accountId: string, maxInputBytes?: number): { organization?: Organization; errors: readonly FileError[]; gaps: readonly SnapshotGap[] } {
+  const dir = new CliDir(dirPath, maxBytesFor('aws-cli', maxInputBytes));
   if (!existsSync(dirPath)) dir.errors.push({ file: dirPath, line: 0, column: 0, path: '$', message: 'folder not found' });
   const organization = readOrganization(dir, accountId);
   if (!organization && !dir.errors.length) {

@@ -7,7 +7,8 @@
  * may read it, is merged here: either a snapshot file (any source) whose organization path
  * ends at this account, or a folder of Organizations CLI outputs (docs/snapshot-from-cli.md).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { InputError, maxBytesFor, readTextFileSync } from '../input/index.js';
 import type { FileError } from './read-snapshot.js';
 import { readSnapshotText } from './read-snapshot.js';
 import { organizationFromCliDir } from './from-cli.js';
@@ -41,16 +42,27 @@ export function mergeOrganization(snapshot: AccountSnapshot, organization: Organ
   return { ok: true, snapshot: merged, gaps };
 }
 
-/** Reads `source` (a snapshot file or a folder of Organizations CLI outputs) and merges its organization. */
-export function mergeOrganizationFrom(snapshot: AccountSnapshot, source: string, label = source): MergeOrgResult {
+/**
+ * Reads `source` (a snapshot file or a folder of Organizations CLI outputs) and merges its
+ * organization. The file is read like every input (src/input): a regular file only (a FIFO
+ * is named, never waited on), under the snapshot cap or `maxInputBytes`.
+ */
+export function mergeOrganizationFrom(snapshot: AccountSnapshot, source: string, label = source, options: { readonly maxInputBytes?: number } = {}): MergeOrgResult {
   if (!existsSync(source)) return fail(label, 'no such file or folder');
   if (statSync(source).isDirectory()) {
-    const read = organizationFromCliDir(source, snapshot.accountId);
+    const read = organizationFromCliDir(source, snapshot.accountId, options.maxInputBytes);
     if (read.errors.length) return { ok: false, errors: read.errors.map((e) => ({ ...e, file: `${label}/${e.file}` })) };
     if (!read.organization) return fail(label, 'no organization in this folder: save aws organizations describe-organization and the files docs/snapshot-from-cli.md lists');
     return mergeOrganization(snapshot, read.organization, label, read.gaps);
   }
-  const read = readSnapshotText(readFileSync(source, 'utf8'), label);
+  let text: string;
+  try {
+    ({ text } = readTextFileSync(source, { maxBytes: maxBytesFor('snapshot', options.maxInputBytes), displayName: label }));
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return { ok: false, errors: [{ file: label, line: e.position?.line ?? 0, column: e.position?.column ?? 0, path: '$', message: e.detail }] };
+  }
+  const read = readSnapshotText(text, label);
   if (!read.snapshot) return { ok: false, errors: read.errors };
   if (!read.snapshot.organization) return fail(label, 'this snapshot has no organization to merge', '$.organization');
   return mergeOrganization(snapshot, read.snapshot.organization, label);

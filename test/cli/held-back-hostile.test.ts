@@ -153,6 +153,28 @@ describe('check --baseline and --suppressions read like every other input (docs/
   });
 });
 
+describe('snapshot --merge-org reads its file like every other input', () => {
+  it('a named pipe is refused at once (it hung), and a UTF-16 file is named as such', () => {
+    const cliDir = path.join(ROOT, 'examples', 'aws-cli');
+    if (process.platform !== 'win32') {
+      const fifo = path.join(dir, 'org.fifo');
+      spawnSync('mkfifo', [fifo]);
+      const r = run(['snapshot', '--from-cli', cliDir, '--merge-org', fifo, '--out', path.join(dir, 'merged.json')], dir);
+      expect(r.status).toBe(2);
+      clean(r, 'merge-org fifo');
+      expect(r.stderr.replace(/\s+/g, ' ')).toContain(`--merge-org: ${fifo}: is a named pipe (FIFO), expected a regular file`);
+    }
+    const utf16 = path.join(dir, 'org-utf16.json');
+    writeFileSync(utf16, Buffer.from('\ufeff{"snapshotVersion": 1}', 'utf16le'));
+    const u = run(['snapshot', '--from-cli', cliDir, '--merge-org', utf16, '--out', path.join(dir, 'merged.json')], dir);
+    expect(u.status).toBe(2);
+    clean(u, 'merge-org utf-16');
+    // Decoded (UTF-16 with a byte-order mark is read), then refused for what it holds: no organization.
+    expect(u.stderr.replace(/\s+/g, ' ')).toMatch(/--merge-org: .*org-utf16\.json/);
+    expect(u.stderr).not.toMatch(/Unexpected character|internal error/);
+  });
+});
+
 describe('many --context pairs', () => {
   it('5,000 keys and a key given 20,000 times are parsed by key, case-insensitively, in one pass', () => {
     const pairs = Array.from({ length: 5000 }, (_, i) => `aws:PrincipalTag/k${i}=v${i}`);

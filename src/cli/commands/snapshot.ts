@@ -26,7 +26,7 @@ function progressBar(write: (s: string) => void): (done: number, total: number, 
 /** Merges the organization named by --merge-org; the snapshot's organization gaps go with it. */
 function withMergedOrg<G extends SnapshotGap>(snapshot: AccountSnapshot, gaps: readonly G[], options: SnapshotCommandOptions, ctx: RunContext): { snapshot: AccountSnapshot; gaps: readonly SnapshotGap[] } {
   if (!options.mergeOrg) return { snapshot, gaps };
-  const merged = mergeOrganizationFrom(snapshot, path.resolve(ctx.cwd, options.mergeOrg), options.mergeOrg);
+  const merged = mergeOrganizationFrom(snapshot, path.resolve(ctx.cwd, options.mergeOrg), options.mergeOrg, { maxInputBytes: options.maxInputBytes });
   if (!merged.ok) throw new CliError(`--merge-org: ${merged.errors.map(formatFileError).join('; ')}`, EXIT.usage);
   return { snapshot: merged.snapshot, gaps: merged.gaps };
 }
