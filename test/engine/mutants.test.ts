@@ -14,7 +14,7 @@ import { DEFAULT_EVALUATION_OPTIONS } from '../../src/engine/types.js';
 import type { EvaluationOptions } from '../../src/engine/types.js';
 import { arnLike, splitArn, splitArnPadded } from '../../src/engine/arn.js';
 import { and, not, or, renderResidual } from '../../src/engine/residual.js';
-import { parseDate, parseNumber } from '../../src/engine/values.js';
+import { decodeBase64, networkContains, parseDate, parseIpNetwork, parseNumber } from '../../src/engine/values.js';
 import type { ResidualClause } from '../../src/engine/residual.js';
 import { parseTemplate, resolveToString, resolveToTokens, templateText, UNKNOWN, UNRESOLVED } from '../../src/engine/variables.js';
 import { compileWildcard, compileWildcardTokens, tokenize, wildcardMatch } from '../../src/engine/wildcard.js';
@@ -221,6 +221,53 @@ describe('date condition values ("Condition operators: Date", W3C profile of ISO
     expect(parseDate('2026-03-05T10:00:00.25Z', 'epochSeconds')).toBe(Date.UTC(2026, 2, 5, 10, 0, 0) + 250);
     expect(parseDate('9'.repeat(400), 'epochSeconds')).toBeUndefined();
     expect(parseDate('9'.repeat(400), 'epochMilliseconds')).toBeUndefined();
+  });
+
+  it('a zone offset counts its hours and its minutes: 05:30 is five and a half hours ("Condition operators: Date", W3C profile of ISO 8601: TZD = Z or +hh:mm / -hh:mm)', () => {
+    const utc = Date.UTC(2026, 0, 1, 0, 0, 0);
+    expect(parseDate('2026-01-01T05:30:00+05:30', 'epochSeconds')).toBe(utc);
+    expect(parseDate('2025-12-31T18:15:00-05:45', 'epochSeconds')).toBe(utc);
+    expect(parseDate('2026-01-01T05:30:00+0530', 'epochSeconds')).toBe(utc);
+  });
+});
+
+// "IAM JSON policy elements: Condition operators", IP address condition operators
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IPAddress):
+// values in standard CIDR format, IPv4 (203.0.113.0/24) or IPv6 (2001:DB8:1234:5678::/64, RFC 4291 text forms).
+describe('IP address and binary condition values ("Condition operators: IP address", "…: Binary")', () => {
+  it('an IPv4 address has exactly four decimal parts of 0 to 255', () => {
+    for (const s of ['10.0.0', '10.0.0.0.1', '10.0.0.x', '10.0.0.256']) expect(parseIpNetwork(s), s).toBeUndefined();
+    expect(parseIpNetwork('10.0.0.255')).toEqual({ v6: false, words: [0x0a0000ff], prefix: 32 });
+  });
+
+  it('a prefix length is 0 to 32 (IPv4) or 0 to 128 (IPv6) in decimal digits; anything else is not a network', () => {
+    for (const s of ['10.0.0.0/', '10.0.0.0/x', '10.0.0.0/a8', '10.0.0.0/8x', '10.0.0.0/33', '2001:db8::/129']) expect(parseIpNetwork(s), s).toBeUndefined();
+    expect(parseIpNetwork('10.0.0.1/32')).toEqual({ v6: false, words: [0x0a000001], prefix: 32 });
+    expect(parseIpNetwork('2001:db8::1/128')?.prefix).toBe(128);
+    // A network with a prefix that is not a number would contain every address.
+    expect(clause('IpAddress', 'aws:SourceIp', '10.0.0.0/x', { 'aws:SourceIp': '192.0.2.1' })).toBe(false);
+  });
+
+  it('an IPv6 address has eight groups of up to four hex digits, "::" standing for at least one group of zeros', () => {
+    for (const s of ['1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7:8::', '::1:2:3:4:5:6:7:8', '2001:db8::xyz', 'x::1', '1::x', '::1.2.3.4:5']) {
+      expect(parseIpNetwork(s), s).toBeUndefined();
+    }
+    expect(parseIpNetwork('1:2:3:4:5:6:7::')?.words).toEqual([0x00010002, 0x00030004, 0x00050006, 0x00070000]);
+    expect(parseIpNetwork('::2:3:4:5:6:7:8')?.words).toEqual([0x00000002, 0x00030004, 0x00050006, 0x00070008]);
+    expect(parseIpNetwork('1:2:3:4:5:6:7:8')?.words).toEqual([0x00010002, 0x00030004, 0x00050006, 0x00070008]);
+  });
+
+  it('an IPv6 address may end in a dotted IPv4 address (RFC 4291 2.2), itself valid, counted as two groups', () => {
+    expect(parseIpNetwork('::ffff:192.0.2.1')).toEqual({ v6: true, words: [0, 0, 0x0000ffff, 0xc0000201], prefix: 128 });
+    expect(parseIpNetwork('::ffff:192.0.2.256')).toBeUndefined();
+    const net = parseIpNetwork('::ffff:192.0.2.0/120')!;
+    expect(networkContains(net, parseIpNetwork('::ffff:192.0.2.77')!)).toBe(true);
+    expect(networkContains(net, parseIpNetwork('::ffff:198.51.100.1')!)).toBe(false);
+  });
+
+  it('base64 of a Binary condition value may be broken by whitespace ("Condition operators: Binary")', () => {
+    expect(decodeBase64('aGVs bG8=')).toBe('hello');
+    expect(decodeBase64('aGVs\nbG8=')).toBe('hello');
   });
 });
 
