@@ -97,7 +97,19 @@ export const MAX_JSON_DEPTH = 64;
 /** Appends a key to a JSON path, quoting keys that are not plain identifiers. */
 export function childPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+  return isIdentifier(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+
+/** `/^[A-Za-z_][A-Za-z0-9_]*$/`, by character code (the reader calls it for every key). */
+function isIdentifier(key: string): boolean {
+  const n = key.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 95 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (i > 0 && c >= 48 && c <= 57)) continue;
+    return false;
+  }
+  return true;
 }
 
 /**

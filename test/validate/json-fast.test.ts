@@ -70,3 +70,74 @@ describe('parsePositioned', () => {
     }
   });
 });
+
+describe('JSON paths', () => {
+  it('a key is written `.key` exactly when it matches /^[A-Za-z_][A-Za-z0-9_]*$/, else quoted (random keys, every character class)', () => {
+    const pick = 'aZ_09$-. é\u0000"\\\u2028';
+    const keys = ['', '_', '0', 'a0', '0a', 'Statement', 'aws:SourceIp', 'a b', '__proto__', 'é', 'A_Z_9'];
+    // Random keys from the interesting characters (deterministic seed-free LCG: varied, reproducible).
+    let x = 12345;
+    for (let n = 0; n < 2000; n++) {
+      let k = '';
+      const len = n % 6;
+      for (let i = 0; i < len; i++) {
+        x = (x * 1103515245 + 12345) % 2 ** 31;
+        k += pick[x % pick.length];
+      }
+      keys.push(k);
+    }
+    let plain = 0;
+    for (const k of keys) {
+      const ident = /^[A-Za-z_][A-Za-z0-9_]*$/.test(k);
+      if (ident) plain++;
+      const text = JSON.stringify({ [k]: 1 });
+      const tree = parsePositioned(text) ?? parseJsonMomoa(text);
+      const root = 'root' in tree ? tree.root : undefined;
+      expect(root?.type).toBe('object');
+      const member = root?.type === 'object' ? root.members[0] : undefined;
+      expect(member?.value.path, JSON.stringify(k)).toBe(ident ? `$.${k}` : `$[${JSON.stringify(k)}]`);
+    }
+    // Both kinds were reached.
+    expect(plain).toBeGreaterThan(100);
+    expect(keys.length - plain).toBeGreaterThan(100);
+  });
+});
+
+describe('SubtreeCache: an object found again is the tree a fresh reading gives', () => {
+  function cache() {
+    const held = new Map<string, import('../../src/policy/json-fast.js').CachedSubtree>();
+    return { held, c: { wants: (p: string) => p === '$.p', get: (k: string) => held.get(k), set: (k: string, v: import('../../src/policy/json-fast.js').CachedSubtree) => void held.set(k, v) } };
+  }
+  const withoutOffsets = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (k, x: unknown) => (k === 'offset' ? undefined : x)));
+
+  it('same place, other text before and after: paths, lines and columns inside, and every position after it, as a fresh reading', () => {
+    const p = '{"Statement": [\n    {"Effect": "Allow",\r\n     "Action": "s3:GetObject", "x": 1, "x": 2}\n  ]}';
+    const a = `{"a": "x",\n"p": ${p},\n"z": 1}`;
+    const b = `{"a": "yyyyyy",\n"p": ${p}, "w": [1,\n  2]}`;
+    const { held, c } = cache();
+    const first = parsePositioned(a, c)!;
+    expect(held.size).toBe(1);
+    const shared = parsePositioned(b, c)!;
+    const fresh = parsePositioned(b)!;
+    expect(shared.root.type === 'object' && shared.root.members[1]!.value).toBe(first.root.type === 'object' && first.root.members[1]!.value);
+    // Outside the shared object: exactly the fresh tree (offsets too).
+    const outside = (t: typeof fresh) => (t.root.type === 'object' ? t.root.members.filter((m) => m.key !== 'p') : []);
+    expect(outside(shared)).toEqual(outside(fresh));
+    // Inside: the same lines, columns and paths (offsets are the first text's, and unused).
+    expect(withoutOffsets(shared.root)).toEqual(withoutOffsets(fresh.root));
+    // The duplicate key inside is listed again for the second text.
+    expect(withoutOffsets(shared.duplicates)).toEqual(withoutOffsets(fresh.duplicates));
+    expect(fresh.duplicates).toHaveLength(1);
+  });
+
+  it('the same text at another line or column is read afresh', () => {
+    const p = '{"k": [1, 2]}';
+    const { held, c } = cache();
+    parsePositioned(`{"p": ${p}}`, c);
+    const moved = parsePositioned(`{ "p": ${p}}`, c)!;
+    const down = parsePositioned(`{\n"p": ${p}}`, c)!;
+    expect(held.size).toBe(3);
+    expect(moved.root).toEqual(parsePositioned(`{ "p": ${p}}`)!.root);
+    expect(down.root).toEqual(parsePositioned(`{\n"p": ${p}}`)!.root);
+  });
+});
