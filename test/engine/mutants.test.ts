@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { authorize } from '../../src/engine/authorize.js';
-import { compilePolicy } from '../../src/engine/compile.js';
+import { compilePolicy, compilePolicyDocument, PolicyCompileError, resourceEntryMatches } from '../../src/engine/compile.js';
 import { evalCondition, resolveOperator } from '../../src/engine/conditions.js';
 import type { ConditionTrace } from '../../src/engine/conditions.js';
 import { contextFrom } from '../../src/engine/context.js';
@@ -21,6 +21,8 @@ import { compileWildcard, compileWildcardTokens, tokenize, wildcardMatch } from 
 import { betterClass, compilePrincipalBlock, entryClass, matchPrincipal, notPrincipalApplies, parsePrincipal, principalKeys, principalNamesCaller } from '../../src/engine/principal.js';
 import type { RequestPrincipal } from '../../src/engine/principal.js';
 import { NO_POSITION } from '../../src/policy/json.js';
+import { readPolicyValue } from '../../src/policy/read.js';
+import type { PolicyKind } from '../../src/policy/model.js';
 import { A, ALICE, allow, B, decision, deny, doc, policy, ROLE, run, SESSION } from './helpers.js';
 
 const opts = (o: Partial<EvaluationOptions>): { trace: false } & Partial<EvaluationOptions> => ({ trace: false, ...o });
@@ -1400,5 +1402,69 @@ describe('principals: parsing, derived keys and matching ("AWS JSON policy eleme
       ['Service', 'sagemaker.amazonaws.com'],
     ]);
     expect(blk({}).entries).toEqual([]);
+  });
+});
+
+describe('compiling policies: Resource entries, short ARNs (A17) and refused documents', () => {
+  const firstResource = (value: unknown, kind: PolicyKind): ReturnType<typeof compilePolicy> => {
+    const r = readPolicyValue(value, { kind, name: 'p' });
+    if (!r.policy) throw new Error('not read');
+    return compilePolicy(r.policy);
+  };
+  const matches = (raw: string, kind: PolicyKind, resource: string): unknown => {
+    const cp = firstResource(doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: raw, ...(kind === 'identity' ? {} : { Principal: '*' }) }), kind);
+    const e = cp.statements[0]?.resources?.[0];
+    if (!e) throw new Error('no resource entry');
+    expect(e.raw).toBe(raw); // what the trace lists as the statement's entries
+    return resourceEntryMatches(e, resource, splitArn(resource), true, true, () => undefined);
+  };
+
+  it('a Resource that is not an ARN is compared with the request resource as a whole; only text starting with "arn:" is an ARN, short or not ("IAM JSON policy elements: Resource"; docs/decisions/a17-short-arns.md)', () => {
+    expect(matches('b/k*', 'identity', 'b/key')).toBe(true);
+    expect(matches('b/k*', 'identity', 'b/other')).toBe(false);
+    expect(matches('b/k*', 'identity', 'arn:aws:s3:::b/key')).toBe(false);
+    expect(matches('my-arn:x', 'identity', 'my-arn:x')).toBe(true);
+  });
+
+  it('A17: a Resource ARN with fewer than six parts is padded in identity policies and matches nothing in resource-based and endpoint policies', () => {
+    expect(matches('arn:aws:s3', 'identity', 'arn:aws:s3:::b/k')).toBe(true);
+    for (const kind of ['resource', 'bucket', 'key', 'trust', 'ecr-repository', 'vpc-endpoint'] as const) {
+      expect(matches('arn:aws:s3', kind, 'arn:aws:s3:::b/k'), kind).toBe(false);
+    }
+  });
+
+  it('A17: a Resource ARN with fewer than six parts makes an SCP or an RCP invalid, and the error says which', () => {
+    for (const kind of ['scp', 'rcp'] as const) {
+      const cp = firstResource(doc({ Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3', ...(kind === 'rcp' ? { Principal: '*' } : {}) }), kind);
+      expect(cp.errors.map((e) => e.message)).toEqual([`resource "arn:aws:s3" has fewer than six ARN parts; AWS rejects it in ${kind.toUpperCase()}s`]);
+    }
+  });
+
+  it('a policy the reader refuses carries the reader\'s errors, with their positions, into the compiled policy ("Grammar of the IAM JSON policy language")', () => {
+    const read = readPolicyValue('{"Version":"2012-10-17","Statement":[{"Effect":"deny","Action":"s3:*","Resource":"*"}]}', { kind: 'identity', name: 'p' });
+    const finding = read.findings[0]!;
+    expect(compilePolicy(read.policy!).errors).toEqual([{ message: finding.message, line: finding.line, column: finding.column, path: finding.path }]);
+    expect(finding.line).toBeGreaterThan(0);
+  });
+
+  it('compilePolicyDocument refuses what cannot be read with PolicyCompileError and the reader\'s own first error; the compiler does not run on it', () => {
+    const refused = (value: unknown): PolicyCompileError => {
+      try {
+        compilePolicyDocument(value, 'identity', 'p1');
+      } catch (e) {
+        if (e instanceof PolicyCompileError) return e;
+        throw e;
+      }
+      throw new Error('not refused');
+    };
+    const json = refused('not json');
+    expect(json.name).toBe('PolicyCompileError');
+    expect(json.policyName).toBe('p1');
+    expect(json.message).toMatch(/^policy p1 is invalid: invalid JSON: .* \(line 1, column 1\)$/);
+    // A Deny written "deny", then a statement with an unknown operator (a compile error of its own): the reader's error only.
+    const both = refused(doc({ Effect: 'deny', Action: 's3:*', Resource: '*' }, allow('s3:GetObject', '*', { Condition: { NoSuchOperator: { 'aws:username': 'x' } } })));
+    expect(both.errors.map((e) => e.message)).toEqual(['Effect is case-sensitive: write "Deny", not "deny"']);
+    expect(compilePolicyDocument(doc(allow('s3:GetObject')), 'identity', 'ok').statements).toHaveLength(1);
+    expect(() => compilePolicyDocument(doc(allow('s3:GetObject', '*', { Condition: { NoSuchOperator: { 'aws:username': 'x' } } })), 'identity', 'p2')).toThrow(PolicyCompileError);
   });
 });
