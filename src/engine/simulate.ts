@@ -65,11 +65,15 @@ function decide(read: ScenarioReadResult, file: string | undefined, options: Sim
     };
   }
   const s = read.scenario;
-  const { validate: _validate, policies: _policies, ...rest } = options ?? {};
-  const merged: SimulateOptions = { ...rest, ...(s.options ?? {}) };
+  // The caller's evaluation options, then the scenario's (which win); `validate` and
+  // `policies` are about reading, not deciding. Copied key by key (a rest pattern costs
+  // microseconds on every call).
+  const merged: Record<string, unknown> = {};
+  if (options) for (const k of Object.keys(options)) if (k !== 'validate' && k !== 'policies') merged[k] = options[k as keyof SimulateOptions];
+  if (s.options) for (const k of Object.keys(s.options)) merged[k] = s.options[k as keyof typeof s.options];
   let result: AuthorizationResult;
   try {
-    result = authorize(s.request, s.policies, merged);
+    result = authorize(s.request, s.policies, merged as SimulateOptions);
   } catch (e) {
     if (e instanceof PolicyCompileError || e instanceof RequestError) {
       const error = `${file ?? '(scenario)'}: ${e.message}`;
