@@ -1426,6 +1426,16 @@ describe('compiling policies: Resource entries, short ARNs (A17) and refused doc
     expect(matches('my-arn:x', 'identity', 'my-arn:x')).toBe(true);
   });
 
+  it('a Resource ARN matches only a request ARN with the same partition, service, region and account: the resource part alone is not enough ("IAM JSON policy elements: Resource")', () => {
+    expect(matches('arn:aws:s3:::b/*', 'identity', `arn:aws:sqs:us-east-1:${A}:b/x`)).toBe(false);
+    expect(matches(`arn:aws:iam::${A}:role/*`, 'identity', `arn:aws:iam::${B}:role/x`)).toBe(false);
+    expect(matches(`arn:aws:iam::${A}:role/*`, 'identity', `arn:aws:iam::${A}:role/x`)).toBe(true);
+  });
+
+  it('an action with no resource type (request resource "*") is matched only by the Resource "*", not by a pattern that would match the text "*" (spec §1.5, G9)', () => {
+    for (const raw of ['**', '?', '*?']) expect(matches(raw, 'identity', '*'), raw).toBe(false);
+  });
+
   it('A17: a Resource ARN with fewer than six parts is padded in identity policies and matches nothing in resource-based and endpoint policies', () => {
     expect(matches('arn:aws:s3', 'identity', 'arn:aws:s3:::b/k')).toBe(true);
     for (const kind of ['resource', 'bucket', 'key', 'trust', 'ecr-repository', 'vpc-endpoint'] as const) {
@@ -1466,5 +1476,16 @@ describe('compiling policies: Resource entries, short ARNs (A17) and refused doc
     expect(both.errors.map((e) => e.message)).toEqual(['Effect is case-sensitive: write "Deny", not "deny"']);
     expect(compilePolicyDocument(doc(allow('s3:GetObject')), 'identity', 'ok').statements).toHaveLength(1);
     expect(() => compilePolicyDocument(doc(allow('s3:GetObject', '*', { Condition: { NoSuchOperator: { 'aws:username': 'x' } } })), 'identity', 'p2')).toThrow(PolicyCompileError);
+  });
+});
+
+describe('the per-action index of a compiled policy finds every statement whose Action matches ("IAM JSON policy elements: Action")', () => {
+  it('a wildcard in the service prefix matches like any other wildcard', () => {
+    for (const pattern of ['s*:GetObject', '*:GetObject', 's?:GetObject', 'S3:Get*', '*3:*']) {
+      const cp = compilePolicy(policy(doc(allow(pattern))));
+      expect(cp.statementsForAction('s3:getobject'), pattern).toEqual([0]);
+      expect(decision({ action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' }, { identity: [doc(allow(pattern))] }), pattern).toBe('Allow');
+    }
+    expect(compilePolicy(policy(doc(allow('s*:GetObject')))).statementsForAction('ec2:getobject')).toEqual([]);
   });
 });
