@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { readSnapshotText } from '../../src/account/read-snapshot.js';
 import { CLI_FILES, snapshotFromCliDir } from '../../src/account/from-cli.js';
 import { runCli } from '../../src/cli/run.js';
+import { isDeepStrictEqual } from 'node:util';
+import { ScenarioPolicyCache } from '../../src/engine/scenario.js';
 import { simulateScenarioText } from '../../src/engine/simulate.js';
 import type { PolicyKind } from '../../src/policy/model.js';
 import { POLICY_KINDS } from '../../src/policy/model.js';
@@ -94,7 +96,17 @@ export function policyTarget(bytes: Buffer, kind: PolicyKind): Outcome {
 
 export const KINDS: readonly PolicyKind[] = POLICY_KINDS;
 
-/** simulate: the scenario reader and the engine (src/engine/simulate.ts, as `nbjob-iam simulate`). */
+/**
+ * One policy cache for the whole fuzz run, as `simulate` holds one for all the files of a run:
+ * mutated scenarios share many policies with the seeds and with each other.
+ */
+const sharedPolicies = new ScenarioPolicyCache();
+
+/**
+ * simulate: the scenario reader and the engine (src/engine/simulate.ts), as the engine's tests
+ * read a scenario and as `nbjob-iam simulate` does (validated, through the run's policy
+ * cache); the cached reading must give exactly what a fresh one gives.
+ */
 export function scenarioTarget(bytes: Buffer): Outcome {
   const text = decode(bytes, 'scenario');
   if (text === undefined) return 'refused';
@@ -104,6 +116,12 @@ export function scenarioTarget(bytes: Buffer): Outcome {
     throw new FuzzBug(`simulate: neither a decision nor an error naming the file: ${JSON.stringify(r).slice(0, 500)}`);
   }
   checkNoForeignPrototype(r);
+  const cached = simulateScenarioText(text, 'fuzz.json', { validate: true, policies: sharedPolicies });
+  const fresh = simulateScenarioText(text, 'fuzz.json', { validate: true });
+  noInternalError('simulate (validated)', fresh.error);
+  if (!isDeepStrictEqual(cached, fresh)) {
+    throw new FuzzBug(`simulate: the run's policy cache changed the result: ${JSON.stringify(cached).slice(0, 300)} vs ${JSON.stringify(fresh).slice(0, 300)}`);
+  }
   return r.decision !== undefined ? 'accepted' : 'refused';
 }
 
