@@ -32,6 +32,11 @@ export interface DiagnoseOptions {
   readonly lineOf?: (pointer: string) => number | undefined;
   /** The snapshot's name for people (`examples/account.json`). */
   readonly snapshotName: string;
+  /**
+   * Names an invalid policy of a step where it is in the snapshot file (the CLI's
+   * SnapshotLocator, as `check` does), before the step is compared and its causes worded.
+   */
+  readonly locate?: (outcome: StepOutcome) => StepOutcome;
 }
 
 /** The statement that decided, as it stands in the snapshot. */
@@ -565,6 +570,7 @@ export function diagnose(snapshot: AccountSnapshot, denials: readonly Denial[], 
         outcome = actual;
       }
     }
+    if (o.locate && outcome.invalidPolicy) outcome = o.locate(outcome);
     const deciding = decidingStatement(snapshot, outcome, o);
     const value = { outcome, ...(deciding ? { deciding } : {}), extra };
     decided.set(key, value);

@@ -106,5 +106,14 @@ describe('diagnose: a policy of the snapshot with errors is bad input, as in che
     const r = runCli(['diagnose', '--snapshot', file, error]);
     expect(r.stdout).toContain('DenyUntaggedTraining');
     expect(r.status).toBe(2);
+    // Named where it is in the snapshot file (line, column and JSON path), as check names it,
+    // not by a line of the policy printed on its own.
+    const flat = r.stdout.replace(/\s+/g, ' ');
+    expect(flat).toMatch(/invalid-scp\.json:\d+:\d+ at \$\.organization\.path\[1\]\.scps\[\d+\]\.document\.Statement\[0\]\.Condition\.Null\["aws:RequestTag\/cost-center"\]/);
+    expect(flat).not.toContain('of the policy printed as JSON');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('"aws:RequestTag/cost-center": "tru"')) + 1;
+    expect(line).toBeGreaterThan(0);
+    expect(flat).toContain(`invalid-scp.json:${line}:`);
   });
 });

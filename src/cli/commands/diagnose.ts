@@ -19,6 +19,7 @@ import { nodeAtPointer, parseJson } from '../../policy/json.js';
 import type { CommandOutput, RunContext } from '../context.js';
 import { givenSelection } from '../selection.js';
 import { CliError, EXIT } from '../errors.js';
+import { SnapshotLocator } from '../../notebook-jobs/locate-invalid.js';
 import { readInput } from '../files.js';
 import type { InputFile } from '../files.js';
 import type { DiagnoseCommandOptions } from '../options.js';
@@ -88,6 +89,7 @@ export async function run(options: DiagnoseCommandOptions, ctx: RunContext): Pro
     skipped += parsed.skipped;
   }
 
+  const locator = new SnapshotLocator(loaded.snapshot, loaded.text, loaded.name);
   const parsedSnapshot = parseJson(loaded.text);
   const lineOf = (pointer: string): number | undefined => {
     if (!parsedSnapshot.ok) return undefined;
@@ -103,6 +105,8 @@ export async function run(options: DiagnoseCommandOptions, ctx: RunContext): Pro
       evaluate: engineEvaluator(),
       lineOf,
       snapshotName: loaded.name,
+      // An invalid policy is named by its line and column in the snapshot file, as check names it.
+      locate: (outcome) => locator.step(outcome),
     });
     return { diagnosis, snapshotName: loaded.name, accountId: loaded.snapshot.accountId };
   } catch (e) {
