@@ -24,7 +24,8 @@ describe('parsePositioned', () => {
   const files = [...jsonFiles(path.join(root, 'test/conformance/scenarios')), ...jsonFiles(path.join(root, 'examples')), ...jsonFiles(path.join(root, 'test/validate/fixtures'))];
 
   it('builds the same tree as momoa for every scenario, example and fixture file', () => {
-    expect(files.length).toBeGreaterThan(900);
+    // The real count when this guard was last raised (935 scenarios, examples, fixtures): a lost folder fails here.
+    expect(files.length).toBeGreaterThanOrEqual(988);
     let fast = 0;
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
