@@ -8,7 +8,7 @@ import { authorize } from '../../src/engine/authorize.js';
 import { compilePolicy, compilePolicyDocument, PolicyCompileError, resourceEntryMatches } from '../../src/engine/compile.js';
 import { evalCondition, resolveOperator } from '../../src/engine/conditions.js';
 import type { ConditionTrace } from '../../src/engine/conditions.js';
-import { contextFrom } from '../../src/engine/context.js';
+import { contextFrom, RequestContext } from '../../src/engine/context.js';
 import type { ContextInputValue } from '../../src/engine/context.js';
 import { DEFAULT_EVALUATION_OPTIONS } from '../../src/engine/types.js';
 import type { EvaluationOptions } from '../../src/engine/types.js';
@@ -1487,5 +1487,70 @@ describe('the per-action index of a compiled policy finds every statement whose 
       expect(decision({ action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' }, { identity: [doc(allow(pattern))] }), pattern).toBe('Allow');
     }
     expect(compilePolicy(policy(doc(allow('s*:GetObject')))).statementsForAction('ec2:getobject')).toEqual([]);
+  });
+});
+
+// "IAM JSON policy elements: Condition" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html):
+// condition key names are not case-sensitive. The context is public API (RequestContext, contextFrom).
+describe('the request context: keys without case, case variants (A16), derived keys behind given ones, unknown keys', () => {
+  it('keys are found whatever their case, from a record or a Map; each case variant of a key is kept (A16)', () => {
+    expect(contextFrom(new Map([['AWS:SourceIp', '192.0.2.1']])).get('aws:sourceip')).toBe('192.0.2.1');
+    const ctx = contextFrom({ 'aws:ResourceTag/EC2': 'a', 'aws:ResourceTag/ec2': 'b', 'AWS:RESOURCETAG/Ec2': 'c', 'aws:username': 'alice' });
+    expect(ctx.variants('aws:resourcetag/ec2')).toEqual(['a', 'b', 'c']);
+    expect(ctx.hasVariants('aws:username')).toBe(false);
+    expect(ctx.variants('aws:username')).toEqual(['alice']);
+    expect(ctx.variants('aws:userid')).toBeUndefined();
+    expect(contextFrom({ 'aws:username': 'alice' }).variants('aws:username')).toEqual(['alice']);
+  });
+
+  it('a derived key (from the principal) is used only when the caller did not give the key and it is not unknown ("AWS global condition context keys")', () => {
+    const given = contextFrom({ 'aws:username': 'given' });
+    given.addDerived('AWS:UserName', 'derived');
+    expect(given.get('aws:username')).toBe('given');
+    const fresh = new RequestContext();
+    fresh.addDerived('AWS:UserName', 'derived');
+    expect(fresh.get('aws:username')).toBe('derived');
+    const unknown = contextFrom({}, ['AWS:UserName', 'aws:SourceIp']);
+    unknown.addDerived('aws:username', 'derived');
+    unknown.addDerived('aws:principalaccount', A);
+    expect(unknown.get('aws:username')).toBeUndefined();
+    expect(unknown.get('aws:principalaccount')).toBe(A);
+    // Keys used behind the caller's (useDerived): the first source of a key wins, unknown keys stay unknown.
+    const shared = contextFrom({}, ['aws:userid']);
+    shared.useDerived(new Map([['aws:username', 'first'], ['aws:userid', 'AIDAEXAMPLE']]));
+    shared.addDerivedLower('aws:username', 'second');
+    expect(shared.get('aws:username')).toBe('first');
+    expect(shared.get('aws:userid')).toBeUndefined();
+    expect(shared.entries()).toEqual([['aws:username', ['first']]]);
+  });
+
+  it('partial evaluation: a key listed as unknown is unknown even when the principal would give it ("Policy evaluation logic")', () => {
+    const p = [policy(doc(allow('s3:GetObject', '*', { Condition: { StringEquals: { 'aws:username': 'alice' } } })))];
+    const req = { principal: ALICE, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' };
+    expect(authorize(req, { identity: p }, opts({})).decision).toBe('Allow');
+    const r = authorize({ ...req, unknownContextKeys: ['aws:username'] }, { identity: p }, opts({}));
+    expect(r.decision).not.toBe('Allow');
+    expect(r.residual).toBeDefined();
+    // Another key being unknown hides nothing else.
+    expect(authorize({ ...req, unknownContextKeys: ['aws:SourceIp'] }, { identity: p }, opts({})).decision).toBe('Allow');
+  });
+
+  it('a key given as undefined or null is absent, not the text "undefined" or "null" ("Condition operator to check existence of condition keys": Null)', () => {
+    const input = { 'aws:SourceVpc': undefined, 'aws:SourceVpce': null, 'aws:SourceIp': '192.0.2.1' } as unknown as Record<string, ContextInputValue>;
+    const ctx = contextFrom(input);
+    expect(ctx.get('aws:sourcevpc')).toBeUndefined();
+    expect(ctx.get('aws:sourcevpce')).toBeUndefined();
+    expect(ctx.entries()).toEqual([['aws:sourceip', ['192.0.2.1']]]);
+    const p = [policy(doc(allow('s3:GetObject', '*', { Condition: { Null: { 'aws:SourceVpc': 'true', 'aws:SourceVpce': 'true' } } })))];
+    expect(authorize({ principal: ALICE, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context: input }, { identity: p }, opts({})).decision).toBe('Allow');
+  });
+
+  it('the context says which keys are unknown, lower-cased', () => {
+    expect(contextFrom({}).hasUnknown).toBe(false);
+    expect(contextFrom({}).unknownKeys()).toEqual([]);
+    const u = contextFrom({}, ['AWS:PrincipalTag/Team']);
+    expect(u.hasUnknown).toBe(true);
+    expect(u.unknownKeys()).toEqual(['aws:principaltag/team']);
+    expect(u.isUnknown('aws:principaltag/team')).toBe(true);
   });
 });
