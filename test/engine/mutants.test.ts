@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { authorize } from '../../src/engine/authorize.js';
+import { isPreparedRequest, prepareRequest, RequestError } from '../../src/engine/request.js';
 import { compilePolicy, compilePolicyDocument, PolicyCompileError, resourceEntryMatches } from '../../src/engine/compile.js';
 import { evalCondition, resolveOperator } from '../../src/engine/conditions.js';
 import type { ConditionTrace } from '../../src/engine/conditions.js';
@@ -1552,5 +1553,56 @@ describe('the request context: keys without case, case variants (A16), derived k
     expect(u.hasUnknown).toBe(true);
     expect(u.unknownKeys()).toEqual(['aws:principaltag/team']);
     expect(u.isUnknown('aws:principaltag/team')).toBe(true);
+  });
+});
+
+describe('preparing a request once (prepareRequest)', () => {
+  const get = { principal: ALICE, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' };
+
+  it('a prepared request is used as it is, context included, and recognised as prepared', () => {
+    const prepared = prepareRequest({ ...get, context: { 'aws:SourceIp': '192.0.2.1' } });
+    expect(isPreparedRequest(prepared)).toBe(true);
+    expect(isPreparedRequest(get)).toBe(false);
+    const p = [policy(doc(allow('s3:GetObject', '*', { Condition: { IpAddress: { 'aws:SourceIp': '192.0.2.0/24' } } })))];
+    for (let i = 0; i < 2; i++) expect(authorize(prepared, { identity: p }, opts({})).decision).toBe('Allow');
+  });
+
+  it('a request without an action (empty, or not a string) is refused with RequestError, which says what is expected', () => {
+    for (const action of ['', 42 as unknown as string, undefined as unknown as string]) {
+      let err: unknown;
+      try {
+        prepareRequest({ ...get, action });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, String(action)).toBeInstanceOf(RequestError);
+      expect((err as RequestError).name).toBe('RequestError');
+      expect((err as RequestError).message).toBe('request.action must be a non-empty string such as "s3:GetObject"');
+    }
+  });
+
+  it('a principal given as an object (already parsed) is used as given', () => {
+    const principal: RequestPrincipal = { kind: 'iamUser', arn: ALICE, accountId: A, userName: 'alice' };
+    expect(prepareRequest({ ...get, principal }).principal).toBe(principal);
+  });
+
+  it('a unique ID is taken from aws:userid only when the value starts with AIDA or AROA ("IAM identifiers": unique identifiers; aws:userid "role-id:session")', () => {
+    const uid = (userid: string, principal = ALICE): string | undefined => prepareRequest({ ...get, principal, context: { 'aws:userid': userid } }).principal.uniqueId;
+    expect(uid('AIDAEXAMPLE1')).toBe('AIDAEXAMPLE1');
+    expect(uid('AROAEXAMPLE1:s1', SESSION)).toBe('AROAEXAMPLE1');
+    expect(uid('xAIDAEXAMPLE1')).toBeUndefined();
+    expect(uid(`${A}:AROAEXAMPLE1`, SESSION)).toBeUndefined();
+    // A unique ID given with the request wins; only users and role sessions have one.
+    expect(prepareRequest({ ...get, principalUniqueId: 'AIDAEXAMPLE1', context: { 'aws:userid': 'AIDAEXAMPLE2' } }).principal.uniqueId).toBe('AIDAEXAMPLE1');
+    expect(uid('AIDAEXAMPLE1', `arn:aws:sts::${A}:federated-user/bob`)).toBeUndefined();
+    expect(uid('AIDAEXAMPLE1', `arn:aws:iam::${A}:root`)).toBeUndefined();
+  });
+
+  it('without a VPC endpoint type given, S3 and DynamoDB go through a gateway endpoint and every other service through an interface endpoint ("Gateway endpoints", AWS PrivateLink guide)', () => {
+    // https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html: gateway endpoints exist for Amazon S3 and DynamoDB only.
+    expect(prepareRequest(get).vpcEndpointType).toBe('gateway');
+    expect(prepareRequest({ ...get, action: 'dynamodb:GetItem', resource: `arn:aws:dynamodb:us-east-1:${A}:table/t` }).vpcEndpointType).toBe('gateway');
+    expect(prepareRequest({ ...get, action: 'sqs:SendMessage', resource: `arn:aws:sqs:us-east-1:${A}:q` }).vpcEndpointType).toBe('interface');
+    expect(prepareRequest({ ...get, action: 'sqs:SendMessage', resource: `arn:aws:sqs:us-east-1:${A}:q`, vpcEndpointType: 'gateway' }).vpcEndpointType).toBe('gateway');
   });
 });
