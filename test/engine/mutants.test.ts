@@ -1581,6 +1581,12 @@ describe('preparing a request once (prepareRequest)', () => {
     }
   });
 
+  it('the service of an action is the text before its first colon, lower-cased ("IAM JSON policy elements: Action": service prefix)', () => {
+    expect(prepareRequest({ ...get, action: 'S3:GetObject' }).service).toBe('s3');
+    expect(prepareRequest({ ...get, action: ':GetObject' }).service).toBe('');
+    expect(prepareRequest({ ...get, action: 'GetObject' }).service).toBe('getobject');
+  });
+
   it('a principal given as an object (already parsed) is used as given', () => {
     const principal: RequestPrincipal = { kind: 'iamUser', arn: ALICE, accountId: A, userName: 'alice' };
     expect(prepareRequest({ ...get, principal }).principal).toBe(principal);
