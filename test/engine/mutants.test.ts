@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { authorize } from '../../src/engine/authorize.js';
+import { explainResult } from '../../src/engine/explain.js';
+import type { StatementTrace, Trace } from '../../src/engine/result.js';
 import { isPreparedRequest, prepareRequest, RequestError } from '../../src/engine/request.js';
 import { compilePolicy, compilePolicyDocument, PolicyCompileError, resourceEntryMatches } from '../../src/engine/compile.js';
 import { evalCondition, resolveOperator } from '../../src/engine/conditions.js';
@@ -1610,5 +1612,127 @@ describe('preparing a request once (prepareRequest)', () => {
     expect(prepareRequest({ ...get, action: 'dynamodb:GetItem', resource: `arn:aws:dynamodb:us-east-1:${A}:table/t` }).vpcEndpointType).toBe('gateway');
     expect(prepareRequest({ ...get, action: 'sqs:SendMessage', resource: `arn:aws:sqs:us-east-1:${A}:q` }).vpcEndpointType).toBe('interface');
     expect(prepareRequest({ ...get, action: 'sqs:SendMessage', resource: `arn:aws:sqs:us-east-1:${A}:q`, vpcEndpointType: 'gateway' }).vpcEndpointType).toBe('gateway');
+  });
+});
+
+describe('explanations for people: the decision, who decided, what came closest ("Policy evaluation logic")', () => {
+  const ref = { policy: 'p', statementIndex: 2, effect: 'Allow' as const, line: 3, column: 5 };
+
+  it('the decision, against the expected one when a scenario gives it; an error alone when the scenario could not run', () => {
+    expect(explainResult({ error: 'boom' })).toBe('error: boom');
+    expect(explainResult({})).toBe('ImplicitDeny');
+    expect(explainResult({ decision: 'Allow', expected: 'Allow' })).toBe('Allow (as expected)');
+    expect(explainResult({ decision: 'Allow', expected: 'ExplicitDeny' })).toBe('Allow (expected ExplicitDeny)');
+    expect(explainResult({ decision: 'ImplicitDeny', reason: 'no policy grants the action' })).toBe('ImplicitDeny\n  no policy grants the action');
+    expect(explainResult({ decision: 'Allow', reason: 'GetCallerIdentity needs no permission', decidedBy: { layer: 'request', reason: 'r' } })).toBe(
+      'Allow\n  GetCallerIdentity needs no permission',
+    );
+    expect(explainResult({ decision: 'ImplicitDeny', reason: 'hidden', decidedBy: { layer: 'identity', reason: 'no statement allows it' } })).toBe(
+      'ImplicitDeny\n  Blocked at the identity policies: no statement allows it',
+    );
+  });
+
+  it('an Allow names every statement it rests on: policy, Sid or statement number, and line (or file:line:column), with the SCP/RCP level', () => {
+    const allowedBy = [
+      { ...ref, layer: 'identity' as const, sid: 'Read' },
+      { ...ref, layer: 'scp' as const, level: 0 },
+      { ...ref, layer: 'rcp' as const, level: 2, line: 0 },
+      { ...ref, layer: 'vpcEndpoint' as const },
+    ];
+    expect(explainResult({ decision: 'Allow', decidedBy: { layer: 'identity', reason: 'r' }, allowedBy })).toBe(
+      [
+        'Allow',
+        '  Allowed by:',
+        '    - identity policies: p, Sid "Read", line 3',
+        '    - service control policies (level 0, organization root): p, statement 2, line 3',
+        '    - resource control policies (level 2): p, statement 2',
+        '    - VPC endpoint policy: p, statement 2, line 3',
+      ].join('\n'),
+    );
+    const { column: _c, ...noColumn } = ref;
+    expect(explainResult({ decision: 'Allow', file: 'a.json', decidedBy: { layer: 'identity', reason: 'r' }, allowedBy: [{ ...ref, layer: 'session' }, { ...noColumn, column: undefined as unknown as number, layer: 'permissionsBoundary' }] })).toBe(
+      ['Allow', '  Allowed by:', '    - session policy: p, statement 2, a.json:3:5', '    - permissions boundary: p, statement 2, a.json:3:1'].join('\n'),
+    );
+    expect(explainResult({ decision: 'Allow', decidedBy: { layer: 'identity', reason: 'r' }, allowedBy: [] })).toBe('Allow');
+  });
+
+  it('an explicit deny names the statement and its layer; an implicit deny the blocking layer, the policies with no Allow and the nearest miss', () => {
+    expect(explainResult({ decision: 'ExplicitDeny', decidedBy: { layer: 'resource', reason: 'r', policy: 'bucket', sid: 'NoDelete', line: 7, column: 3 } })).toBe(
+      'ExplicitDeny\n  Denied by the resource policy: bucket, Sid "NoDelete", line 7',
+    );
+    const miss = { layer: 'identity' as const, policy: 'p', statementIndex: 1, line: 4, column: 2 };
+    expect(
+      explainResult({
+        decision: 'ImplicitDeny',
+        decidedBy: { layer: 'identity', reason: 'no statement allows it', policy: 'p', noAllowIn: ['p', 'q'], nearestMiss: { ...miss, misses: ['resource x is not in Resource', 'condition false'] } },
+      }),
+    ).toBe(
+      [
+        'ImplicitDeny',
+        '  Blocked at the identity policies (p): no statement allows it',
+        '  No statement of p, q allows it.',
+        '  Nearest miss: p, statement 1, line 4: resource x is not in Resource; condition false',
+      ].join('\n'),
+    );
+    expect(explainResult({ decision: 'ImplicitDeny', decidedBy: { layer: 'scp', level: 1, reason: 'r', noAllowIn: [], nearestMiss: { ...miss, misses: [] } } })).toBe(
+      'ImplicitDeny\n  Blocked at the service control policies (level 1): r\n  Nearest miss: p, statement 1, line 4: its action matches',
+    );
+  });
+
+  it('what depends on unknown keys, the notes, and for a denial every false condition of a statement that would otherwise apply', () => {
+    const st = (o: Partial<StatementTrace>): StatementTrace => ({
+      statementIndex: 0,
+      effect: 'Allow',
+      line: 2,
+      column: 1,
+      outcome: 'no-match',
+      reasons: [],
+      action: { matched: true },
+      conditions: [
+        { operator: 'StringEquals', key: 'aws:username', line: 3, column: 1, contextValues: null, policyValues: ['bob'], result: false },
+        { operator: 'StringLike', key: 's3:prefix', line: 4, column: 1, contextValues: ['a', 'b'], policyValues: ['c*'], result: false, note: 'A2' },
+        { operator: 'Bool', key: 'aws:SecureTransport', line: 5, column: 1, contextValues: ['true'], policyValues: ['true'], result: true },
+      ],
+      ...o,
+    });
+    const trace: Trace = {
+      principal: { kind: 'iamUser' },
+      action: 's3:GetObject',
+      resource: '*',
+      crossAccount: false,
+      context: {},
+      notes: ['A11 applies'],
+      layers: [
+        {
+          layer: 'identity',
+          applies: true,
+          policies: [
+            {
+              policy: 'p',
+              statements: [
+                st({ sid: 'S' }),
+                st({ outcome: 'match' }),
+                st({ action: { matched: false } }),
+                st({ resource: { matched: false } }),
+                st({ principal: { matchClass: 'NONE', notPrincipal: false } }),
+                st({ conditions: [] }),
+                st({ statementIndex: 6, resource: { matched: true }, principal: { matchClass: 'DIRECT', notPrincipal: false }, conditions: [] }),
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const residual = { allowWhen: true as const, explicitDenyWhen: false as const, text: 'aws:username StringEquals ["bob"]' };
+    expect(explainResult({ decision: 'ImplicitDeny', residual, trace })).toBe(
+      [
+        'ImplicitDeny',
+        '  Depends on unknown context keys: aws:username StringEquals ["bob"]',
+        '  note: A11 applies',
+        '  Allow p, Sid "S", line 2: condition StringEquals aws:username ["bob"] is false (request value absent)',
+        '  Allow p, Sid "S", line 2: condition StringLike s3:prefix ["c*"] is false (request value ["a","b"]); A2',
+      ].join('\n'),
+    );
+    expect(explainResult({ decision: 'Allow', trace })).toBe('Allow\n  note: A11 applies');
   });
 });
