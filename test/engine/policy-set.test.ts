@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { authorize } from '../../src/engine/authorize.js';
 import { PolicyCompileError } from '../../src/engine/compile.js';
-import { PolicyCompiler } from '../../src/engine/policy-set.js';
+import { InvalidPolicyDocumentError, PolicyCompiler } from '../../src/engine/policy-set.js';
 import { simulateScenario } from '../../src/engine/simulate.js';
 import type { Scenario } from '../../src/engine/types.js';
 
@@ -91,5 +91,108 @@ describe('PolicyCompiler', () => {
     const bad = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:CurrentTime': 'tomorrow' } } }] };
     expect(() => new PolicyCompiler().policySet({ identity: [allowGet(), bad] }, 'resource')).toThrow(PolicyCompileError);
     expect(() => new PolicyCompiler().policySet({ identity: [allowGet(), bad] }, 'resource')).toThrow(/policies\.identity\[1\]/);
+  });
+});
+
+// Survivors of Stryker's evening run of policy-set.ts (docs/mutation.md): the validate mode,
+// refusals kept, content keys of documents given as JSON text, the text memo, every slot.
+describe('PolicyCompiler: validate mode, refusals and content keys', () => {
+  // "IAM JSON policy elements: Condition operators", Null: the value is true or false; "tru" is an error of validate.
+  const nullTypo = () => ({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:GetObject', Resource: '*', Condition: { Null: { 'aws:SourceIp': 'tru' } } }] });
+
+  it('with validate, a document validate calls an error is refused (InvalidPolicyDocumentError naming it, with the position); without, it is compiled', () => {
+    const strict = new PolicyCompiler({ validate: true });
+    let thrown: unknown;
+    try {
+      strict.compile(nullTypo(), 'identity', 'policies.identity[0]');
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(InvalidPolicyDocumentError);
+    const err = thrown as InvalidPolicyDocumentError;
+    expect(err.policyName).toBe('policies.identity[0]');
+    expect(err.errors[0]).toMatchObject({ path: expect.stringContaining('Null') });
+    expect(err.errors[0]!.message).toMatch(/tru/);
+    expect(err.message).toMatch(/^policy policies\.identity\[0\] is invalid: .*\(line \d+, column \d+\)$/);
+    // The same document without validate: compiled (the engine decides what AWS stores).
+    expect(new PolicyCompiler().compile(nullTypo(), 'identity', 'policies.identity[0]').policy.name).toBe('policies.identity[0]');
+    expect(new PolicyCompiler({ validate: false }).compile(nullTypo(), 'identity', 'p').statements).toHaveLength(1);
+    // A valid document passes validate mode.
+    expect(strict.compile(allowGet(), 'identity', 'ok').statements).toHaveLength(1);
+  });
+
+  it('validate mode judges a document by the rules of its kind ("IAM JSON policy elements: Sid": letters and digits only in identity policies)', () => {
+    const dashed = { Version: '2012-10-17', Statement: [{ Sid: 'Read-Objects', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] };
+    expect(() => new PolicyCompiler({ validate: true }).compile(dashed, 'identity', 'p')).toThrow(/Sid "Read-Objects"/);
+    const bucket = { Version: '2012-10-17', Statement: [{ Sid: 'Read-Objects', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] };
+    expect(new PolicyCompiler({ validate: true }).compile(bucket, 'bucket', 'p').statements).toHaveLength(1);
+  });
+
+  it('a refusal is kept like a compilation: the same document is refused again without being compiled again', () => {
+    const c = new PolicyCompiler({ validate: true });
+    const first = (() => {
+      try {
+        c.compile(nullTypo(), 'scp', 's');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(first).toBeInstanceOf(PolicyCompileError);
+    expect(() => c.compile(nullTypo(), 'scp', 's')).toThrow(first as Error);
+    expect([c.compiled, c.reused]).toEqual([1, 1]);
+  });
+
+  it('an error that is not about the policy (a bug, a throwing getter) is thrown as it is, never kept as a verdict', () => {
+    let reads = 0;
+    const doc = {
+      Version: '2012-10-17',
+      get Statement(): unknown {
+        reads++;
+        if (reads > 1) throw new TypeError('getter failed');
+        return [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }];
+      },
+    };
+    const c = new PolicyCompiler();
+    expect(() => c.compile(doc, 'identity', 'p')).toThrow(TypeError);
+  });
+
+  it('a document given as JSON text is keyed by that text: two different texts are two policies', () => {
+    const c = new PolicyCompiler();
+    const allow = JSON.stringify(allowGet());
+    const deny = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }] });
+    expect(authorize(request, { identity: [c.compile(allow, 'identity', 'p')] }).decision).toBe('Allow');
+    expect(authorize(request, { identity: [c.compile(deny, 'identity', 'p')] }).decision).toBe('ExplicitDeny');
+    expect(c.compiled).toBe(2);
+    expect(() => c.compile(undefined, 'identity', 'nothing')).toThrow(PolicyCompileError);
+    expect(() => c.compile(null, 'identity', 'nothing')).toThrow(PolicyCompileError);
+    // Text, null and undefined need no memo of their JSON: only objects are serialised and remembered.
+    expect(c.held.texts).toBe(0);
+  });
+
+  it('an object document is serialised once and remembered (up to four times the capacity), not once per use', () => {
+    const c = new PolicyCompiler({ capacity: 4 });
+    const docs = Array.from({ length: 10 }, (_, i) => ({ Version: '2012-10-17', Statement: [{ Sid: `S${i}`, Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }));
+    for (const d of docs) c.compile(d, 'identity', 'p');
+    expect(c.held.texts).toBe(10);
+  });
+
+  it('policySet compiles every slot under its scenario name and kind (as readScenarioValue names them)', () => {
+    const d = () => allowGet();
+    const withPrincipal = () => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] });
+    const set = new PolicyCompiler().policySet(
+      { identity: [d()], permissionsBoundary: d(), session: [d()], resource: withPrincipal(), scp: [[d()], [d(), d()]], rcp: [[withPrincipal()]], vpcEndpoint: withPrincipal() },
+      'bucket',
+    );
+    const names = (ps: readonly { policy: { name: string; kind: string } }[] | undefined) => (ps ?? []).map((p) => `${p.policy.kind} ${p.policy.name}`);
+    expect(names(set.identity)).toEqual(['identity policies.identity[0]']);
+    expect(names(set.permissionsBoundary ? [set.permissionsBoundary] : [])).toEqual(['permissions-boundary policies.permissionsBoundary']);
+    expect(names(set.session)).toEqual(['session policies.session[0]']);
+    expect(names(set.resource ? [set.resource] : [])).toEqual(['bucket policies.resource']);
+    expect((set.scp ?? []).map(names)).toEqual([['scp policies.scp[0][0]'], ['scp policies.scp[1][0]', 'scp policies.scp[1][1]']]);
+    expect((set.rcp ?? []).map(names)).toEqual([['rcp policies.rcp[0][0]']]);
+    expect(names(set.vpcEndpoint ? [set.vpcEndpoint] : [])).toEqual(['vpc-endpoint policies.vpcEndpoint']);
+    // Absent slots stay absent.
+    expect(Object.keys(new PolicyCompiler().policySet({ identity: [d()] }, 'resource'))).toEqual(['identity']);
   });
 });
