@@ -955,6 +955,14 @@ describe('an implicit deny names the layer that blocked and why ("Policy evaluat
     expect(by(get, { identity: [all], vpcEndpoint: policy(doc({ Effect: 'Allow', Principal: '*', Action: 'ec2:*', Resource: '*' }), 'vpc-endpoint', 'vpce') })).toEqual({ layer: 'vpcEndpoint', policy: 'vpce', reason: 'the VPC endpoint policy does not allow the request' });
   });
 
+  it('a VPC endpoint policy that allows is not named when another layer blocks ("Control access to VPC endpoints using endpoint policies"; "Policy evaluation logic")', () => {
+    // The endpoint policy allows the request; the deny comes from the identity side, the SCPs or the session.
+    const vpce = policy(doc({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }), 'vpc-endpoint', 'vpce');
+    expect(by(get, { identity: [], vpcEndpoint: vpce })).toEqual({ layer: 'identity', reason: 'no identity policy allows the action, and no resource policy grants it' });
+    expect(by(get, { identity: [all], scp: [[policy(doc(allow('ec2:*')), 'scp')]], vpcEndpoint: vpce })).toEqual({ layer: 'scp', level: 0, reason: 'no SCP at level 0 allows the action (every level from the root down needs an Allow)' });
+    expect(by({ ...get, ...sess }, { identity: [all], session: [policy(doc(allow('ec2:*')), 'session')], vpcEndpoint: vpce })).toEqual({ layer: 'session', reason: 'the session policy does not allow the action' });
+  });
+
   it('a role trust policy and a KMS key policy must allow the caller themselves ("How IAM roles differ from resource-based policies", "Key policies in AWS KMS")', () => {
     const assume = { ...get, action: 'sts:AssumeRole', resource: role };
     expect(by(assume, { identity: [all] })).toEqual({ layer: 'resource', reason: 'a trust policy is required and none was given' });
