@@ -905,6 +905,17 @@ describe('RCPs that do not apply, resource-policy grants, and A12 for variables'
     }
   });
 
+  it('an RCP statement is matched against the caller through its Principal, and its trace shows the match ("Resource control policies (RCPs)": RCP syntax, Principal "*")', () => {
+    // RCPs apply level by level; with several policies at a level each one is read with its Principal.
+    const rcpAllow = policy(doc({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }), 'rcp', 'rcp-all');
+    const r = authorize(get, { identity: [all], rcp: [[rcpAllow, rcpAllow]], rcpFullAccessImplied: false });
+    expect(r.decision).toBe('Allow');
+    const layer = r.trace?.layers.find((l) => l.layer === 'rcp');
+    const st = layer?.policies[0]?.statements[0];
+    expect(st?.principal).toEqual({ matchClass: 'WILDCARD', entry: '*', notPrincipal: false });
+    expect(st?.reasons).toContain('the principal names the caller (WILDCARD via *)');
+  });
+
   it('a bucket policy that names the caller decides the Allow and is listed first in allowedBy ("Cross-account policy evaluation logic")', () => {
     const bucket = policy(doc({ Sid: 'Maybe', Effect: 'Allow', Principal: { AWS: ALICE }, Action: 's3:*', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/x': 'y' } } }, { Sid: 'Named', Effect: 'Allow', Principal: { AWS: ALICE }, Action: 's3:*', Resource: '*' }), 'bucket', 'bp');
     for (const trace of [true, false]) {
