@@ -72,6 +72,24 @@ function compiled(p: PolicyInput): CompiledPolicy {
   return cp;
 }
 
+/**
+ * The resource slot grants: its Allow statements name whom they allow in Principal. A policy
+ * of a kind without Principal (identity, permissions boundary, session policy, SCP) read
+ * there would allow every caller, anonymous ones too; AWS has no such policy (a resource
+ * policy without Principal is refused when it is saved: "IAM JSON policy elements:
+ * Principal"), so such a policy set is refused, never decided (fail closed). Only a direct
+ * caller of `authorize` can build one: the scenario reader and PolicyCompiler give each slot
+ * its own kind.
+ */
+function grantingResourcePolicy(p: PolicyInput): void {
+  const cp = compiled(p);
+  if (kindHasPrincipal(cp.kind)) return;
+  const what = cp.kind === 'identity' ? 'an identity policy' : cp.kind === 'scp' ? 'an SCP' : cp.kind === 'session' ? 'a session policy' : `a ${cp.kind.replace('-', ' ')}`;
+  throw new PolicyCompileError(cp.name, [
+    { message: `${what} cannot be the resource-based policy: it has no Principal, so its Allow would name every caller; give a resource, bucket, key, trust or repository policy`, line: 0, column: 0, path: '$' },
+  ]);
+}
+
 /** How a policy's Allow statements count (its Deny statements always count). */
 const MODE_GATE = 0; // Allow fills `allow`: identity, boundary, session, SCP level, endpoint
 const MODE_DENY_ONLY = 1; // Allow is not needed: RCP levels with RCPFullAWSAccess implied
@@ -506,6 +524,7 @@ function lookupIn(ctx: PreparedRequest['context'], opts: EvaluationOptions): Var
  * RequestError for an unreadable request.
  */
 export function authorize(request: AuthorizationRequest | PreparedRequest, policies: PolicySet, options?: AuthorizeOptions): AuthorizationResult {
+  if (policies.resource !== undefined) grantingResourcePolicy(policies.resource);
   const req = isPreparedRequest(request) ? request : prepareRequest(request);
   const opts: EvaluationOptions = mergeOptions(options);
   const tracing = options?.trace !== false;

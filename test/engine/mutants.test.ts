@@ -873,6 +873,21 @@ describe('which layers apply, and the trace says why not ("Policy evaluation log
     expect(fed.trace?.notes).toContain('GetFederationToken: a federated-user session without a session policy has no permissions');
   });
 
+  it('a policy of a kind without Principal given as the resource-based policy is refused, never read as allowing every caller ("IAM JSON policy elements: Principal": a resource-based policy names its principals)', () => {
+    // It was decided: an identity-kind "Allow s3:*" given as the resource policy allowed the anonymous caller (Stryker 267:25).
+    const allowAll = (kind: 'identity' | 'scp' | 'session' | 'permissions-boundary') => policy(doc(allow('s3:*')), kind, `as-${kind}`);
+    const named = { identity: 'an identity policy', scp: 'an SCP', session: 'a session policy', 'permissions-boundary': 'a permissions boundary' } as const;
+    for (const kind of ['identity', 'scp', 'session', 'permissions-boundary'] as const) {
+      for (const principal of ['*', ALICE]) {
+        expect(() => authorize({ ...get, principal }, { resource: allowAll(kind) }), `${kind} ${principal}`).toThrow(PolicyCompileError);
+        expect(() => authorize({ ...get, principal }, { resource: allowAll(kind) }, { trace: false })).toThrow(`${named[kind]} cannot be the resource-based policy`);
+      }
+    }
+    // A resource-based policy that names the caller still grants.
+    const bucket = policy(doc({ Effect: 'Allow', Principal: { AWS: ALICE }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }), 'bucket');
+    expect(authorize(get, { resource: bucket }).decision).toBe('Allow');
+  });
+
   it('a policy of a kind without Principal (e.g. an SCP) given where Principal is read applies to every caller, as written', () => {
     const scpDeny = policy(doc(deny('s3:*')), 'scp', 'NoS3');
     expect(authorize(get, { identity: [all], vpcEndpoint: scpDeny }, { trace: false }).decision).toBe('ExplicitDeny');
