@@ -141,6 +141,12 @@ describe('PolicyCompiler: validate mode, refusals and content keys', () => {
     expect(first).toBeInstanceOf(PolicyCompileError);
     expect(() => c.compile(nullTypo(), 'scp', 's')).toThrow(first as Error);
     expect([c.compiled, c.reused]).toEqual([1, 1]);
+    // The same for a document the compiler itself refuses (a date that is not a date).
+    const badDate = () => ({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:CurrentTime': 'tomorrow' } } }] });
+    const plain = new PolicyCompiler();
+    expect(() => plain.compile(badDate(), 'identity', 'd')).toThrow(PolicyCompileError);
+    expect(() => plain.compile(badDate(), 'identity', 'd')).toThrow(PolicyCompileError);
+    expect([plain.compiled, plain.reused]).toEqual([1, 1]);
   });
 
   it('an error that is not about the policy (a bug, a throwing getter) is thrown as it is, never kept as a verdict', () => {
@@ -194,5 +200,6 @@ describe('PolicyCompiler: validate mode, refusals and content keys', () => {
     expect(names(set.vpcEndpoint ? [set.vpcEndpoint] : [])).toEqual(['vpc-endpoint policies.vpcEndpoint']);
     // Absent slots stay absent.
     expect(Object.keys(new PolicyCompiler().policySet({ identity: [d()] }, 'resource'))).toEqual(['identity']);
+    expect(Object.keys(new PolicyCompiler().policySet({ scp: [[d()]] }, 'resource'))).toEqual(['scp']);
   });
 });
